@@ -2,9 +2,11 @@
 // chunks that load only when a provider or the local cloud is first used (see dynamic imports in src/).
 'use strict';
 const path = require('path');
+const webpack = require('webpack');
 
-/** @param {string} entry @param {string} filename */
+/** @param {string} entry @param {string} filename @param {Record<string, string>} extraExternals */
 function bundle(entry, filename, extraExternals) {
+  const name = path.basename(filename, '.js');
   return {
     target: 'node',
     mode: 'none',
@@ -12,7 +14,8 @@ function bundle(entry, filename, extraExternals) {
     output: {
       path: path.resolve(__dirname, 'dist'),
       filename,
-      chunkFilename: '[name].chunk.js',
+      // The two bundles share dist/: prefix their lazily loaded chunks so they never overwrite each other.
+      chunkFilename: `${name}.[name].chunk.js`,
       libraryTarget: 'commonjs2',
     },
     externals: { vscode: 'commonjs vscode', ...extraExternals },
@@ -28,5 +31,8 @@ function bundle(entry, filename, extraExternals) {
 
 module.exports = [
   bundle('./src/extension/extension.ts', 'extension.js', {}),
-  { ...bundle('./src/cli/main.ts', 'cli.js', { vscode: 'commonjs vscode' }), plugins: [] },
+  {
+    ...bundle('./src/cli/main.ts', 'cli.js', {}),
+    plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
+  },
 ];

@@ -1,0 +1,46 @@
+// `npm run demo`: builds and packages the extension, then opens VS Code with it installed. With nothing
+// configured the extension runs on its embedded local cloud (the demo world), so no account is needed.
+// Uses the desktop `code` when it is on the PATH, otherwise a code-server bound to 127.0.0.1.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { packageProduct } from './workbench/packaging';
+import { startCodeServer } from './workbench/codeServer';
+import { repoRoot } from './workbench/tools';
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+async function main(): Promise<void> {
+  const outDir = path.join(repoRoot, 'dist');
+  fs.mkdirSync(outDir, { recursive: true });
+  console.log('Building and packaging the extension…');
+  const vsix = packageProduct(outDir);
+  console.log(`Packaged ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
+
+  if (onPath('code') && !process.env.JIT_DEMO_CODE_SERVER) {
+    execFileSync('code', ['--install-extension', vsix, '--force'], { stdio: 'inherit' });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-demo-'));
+    execFileSync('code', ['--new-window', folder], { stdio: 'inherit' });
+    console.log('Opened VS Code: the "JIT Access" view in the Explorer shows the local sandbox.');
+    return;
+  }
+
+  console.log('No desktop `code` on the PATH: starting the VS Code workbench (code-server) on 127.0.0.1…');
+  execFileSync('bash', [path.join(repoRoot, 'scripts/setup-workbench.sh')], { stdio: 'inherit' });
+  const server = await startCodeServer({ vsixes: [vsix] });
+  console.log(`\nJIT VM Access demo: ${server.url}\nOpen it in a browser; the "JIT Access" view is in the Explorer. Ctrl+C stops.`);
+  if (process.env.DISPLAY && onPath('xdg-open')) {
+    spawn('xdg-open', [server.url], { stdio: 'ignore', detached: true }).unref();
+  }
+  const stop = () => void server.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: Error) => {
+  console.error(`demo failed: ${err.message}`);
+  process.exit(1);
+});
