@@ -60,7 +60,7 @@ export class PartialApplyError extends Error {
   constructor(
     readonly applied: string[],
     readonly failedStep: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
     readonly repairableBySweep: boolean,
   ) {
     super(
