@@ -58,8 +58,11 @@ export interface ExecuteResult {
 
 export interface CloudProvider {
   readonly cloud: Cloud;
-  /** Who the calls are made as (UPN, object id or ARN): the requester recorded on grants. */
-  whoAmI(): Promise<string>;
+  /**
+   * Who the calls are made as (UPN, object id or ARN): the requester recorded on grants. With several
+   * AWS accounts the identity differs per account, so the VM being changed may be named.
+   */
+  whoAmI(vmId?: string): Promise<string>;
   listScopes(): Promise<CloudScope[]>;
   inventory(options?: { scopes?: string[]; signal?: AbortSignal }): Promise<Inventory>;
   /** A fresh read of one VM's network state, bypassing any index that lags behind writes. */

@@ -197,6 +197,12 @@ export interface AwsVmNetwork {
   groupInterfaces: Record<string, string[]>;
   /** CIDRs of managed prefix lists referenced by rules; an unknown list is treated as "any address". */
   prefixLists?: Record<string, string[]>;
+  /**
+   * Groups tagged by JIT VM Access for this instance (`jit-vm-access:vm`) but attached to none of its
+   * interfaces — left by an interrupted enable/disable; the provider finds them by tag so a sweep can
+   * repair. Not used for reachability.
+   */
+  unattachedJitGroups?: Record<string, SecurityGroup>;
 }
 
 export type VmNetwork = AzureVmNetwork | AwsVmNetwork;
