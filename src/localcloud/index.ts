@@ -74,7 +74,7 @@ export async function startLocalCloud(opts: StartOptions = {}): Promise<LocalClo
     azure = structuredClone(s.azure);
     azureServer.resetOperations();
   };
-  const admin: AdminContext = { realism, traffic, getState: state, setState: load };
+  const admin: AdminContext = { realism, traffic, getState: state, setState: load, getInfo: () => info };
   const azureServer = await createAzureServer({
     world: () => azure,
     realism,

@@ -28,11 +28,13 @@ export interface AwsServer {
 }
 
 export async function createAwsServer(opts: AwsServerOptions): Promise<AwsServer> {
+  let endpoint = '';
   const admin: AdminContext = opts.admin ?? {
     realism: opts.realism,
     traffic: opts.traffic,
     getState: () => opts.world.snapshot(),
     setState: (s) => opts.world.load(s as AwsWorldState),
+    getInfo: () => ({ aws: { endpoint, regions: [...opts.world.regionNames] } }),
   };
   const server = createServer((req, res) => {
     const answer = isAdminPath(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
@@ -44,7 +46,8 @@ export async function createAwsServer(opts: AwsServerOptions): Promise<AwsServer
     });
   });
   const port = await listenLoopback(server, opts.port ?? 0);
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+  endpoint = `http://127.0.0.1:${port}`;
+  return { endpoint, close: () => closeServer(server) };
 }
 
 async function serveQuery(req: IncomingMessage, res: ServerResponse, opts: AwsServerOptions): Promise<void> {

@@ -14,6 +14,8 @@ export interface AdminContext {
   getState(): unknown;
   /** Replaces the whole world; throws on a malformed state. */
   setState(state: unknown): void;
+  /** What a client needs to connect (the command line's JSON line), so a URL alone is enough. */
+  getInfo(): unknown;
 }
 
 export function isAdminPath(path: string): boolean {
@@ -35,6 +37,9 @@ export async function handleAdmin(
         sendJson(res, 200, { entries: ctx.traffic.entries({ since }) });
         return;
       }
+      case 'GET /info':
+        sendJson(res, 200, ctx.getInfo());
+        return;
       case 'DELETE /traffic':
         ctx.traffic.clear();
         sendJson(res, 200, { cleared: true });

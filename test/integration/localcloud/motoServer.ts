@@ -36,7 +36,8 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // Discarded, not piped: moto logs every request, and an undrained pipe blocks it after a few hundred.
+    stdio: 'ignore',
   });
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (e) =>
