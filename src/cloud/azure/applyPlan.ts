@@ -4,6 +4,7 @@
 import type {
   AzureFirewall as SdkFirewall,
   AzureFirewallNatRuleCollection as SdkNatCollection,
+  SecurityRule as SdkSecurityRule,
 } from '@azure/arm-network';
 import type { CloudOp } from '../../engine/operations';
 import type { Plan } from '../../engine/operations';
@@ -13,7 +14,10 @@ import { idKey, requireArmId, sameId } from './armIds';
 import { toArmNatRule, toArmSecurityRule } from './translate';
 import { type RetryOptions, type Timing, retryTransient } from './retry';
 
-type FirewallOp = Extract<CloudOp, { kind: 'azure.putFirewallNatRule' | 'azure.deleteFirewallNatRule' }>;
+export type FirewallOp = Extract<
+  CloudOp,
+  { kind: 'azure.putFirewallNatRule' | 'azure.deleteFirewallNatRule' }
+>;
 
 export interface ApplyContext {
   clients: AzureClients;
@@ -25,6 +29,24 @@ export interface ApplyContext {
   lroPollIntervalMs?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+}
+
+/**
+ * What the service answered to each write: the final response of a rule PUT (the service's own view of
+ * the rule), the completion of a rule DELETE, the firewall as its PUT left it.
+ */
+export type WriteResult =
+  | { kind: 'rule'; op: Extract<CloudOp, { kind: 'azure.putRule' }>; rule: SdkSecurityRule }
+  | { kind: 'ruleDeleted'; op: Extract<CloudOp, { kind: 'azure.deleteRule' }> }
+  | { kind: 'firewall'; ops: FirewallOp[]; firewall: SdkFirewall };
+
+export interface AppliedWrites {
+  results: WriteResult[];
+  /**
+   * Steps that were sent more than once (busy, throttled, 5xx, dropped connection): an earlier send
+   * may have taken effect too, so their results are not the whole story.
+   */
+  resentSteps: number;
 }
 
 /** A step failed; `applied` are the preview lines of the steps before it that took effect. */
@@ -64,24 +86,44 @@ function isFirewallOp(op: CloudOp): op is FirewallOp {
   return op.kind === 'azure.putFirewallNatRule' || op.kind === 'azure.deleteFirewallNatRule';
 }
 
-export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<void> {
+export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedWrites> {
   const applied: string[] = [];
+  const written: AppliedWrites = { results: [], resentSteps: 0 };
   for (const step of steps(plan)) {
     ctx.onProgress?.(step.lines.join('; '));
+    let sends = 0;
     try {
-      await retryTransient(() => applyStep(ctx, step.ops), ctx.retry, ctx.timing, ctx.signal);
+      const result = await retryTransient(
+        () => {
+          sends++;
+          return applyStep(ctx, step.ops);
+        },
+        ctx.retry,
+        ctx.timing,
+        ctx.signal,
+      );
+      written.results.push(result);
     } catch (cause) {
       throw new StepFailure(applied, step.lines.join('; '), cause);
     }
+    if (sends > 1) written.resentSteps++;
     applied.push(...step.lines);
   }
+  return written;
 }
 
-async function applyStep(ctx: ApplyContext, ops: CloudOp[]): Promise<void> {
+async function applyStep(ctx: ApplyContext, ops: CloudOp[]): Promise<WriteResult> {
   const first = ops[0];
-  if (isFirewallOp(first)) return putFirewall(ctx, first.firewallId, ops as FirewallOp[]);
-  if (first.kind === 'azure.putRule') return putRule(ctx, first.nsgId, first.rule);
-  if (first.kind === 'azure.deleteRule') return deleteRule(ctx, first.nsgId, first.ruleName);
+  if (isFirewallOp(first)) {
+    const firewall = await putFirewall(ctx, first.firewallId, ops as FirewallOp[]);
+    return { kind: 'firewall', ops: ops as FirewallOp[], firewall };
+  }
+  if (first.kind === 'azure.putRule')
+    return { kind: 'rule', op: first, rule: await putRule(ctx, first.nsgId, first.rule) };
+  if (first.kind === 'azure.deleteRule') {
+    await deleteRule(ctx, first.nsgId, first.ruleName);
+    return { kind: 'ruleDeleted', op: first };
+  }
   throw new Error(`The Azure provider cannot apply "${first.kind}".`);
 }
 
@@ -100,10 +142,14 @@ function ruleEtag(ctx: ApplyContext, nsgId: string, ruleName: string): string | 
   return nsg?.securityRules.find((r) => r.name.toLowerCase() === ruleName.toLowerCase())?.etag;
 }
 
-async function putRule(ctx: ApplyContext, nsgId: string, rule: Parameters<typeof toArmSecurityRule>[0]) {
+async function putRule(
+  ctx: ApplyContext,
+  nsgId: string,
+  rule: Parameters<typeof toArmSecurityRule>[0],
+): Promise<SdkSecurityRule> {
   const ref = requireArmId(nsgId);
   const network = await ctx.clients.networkClient(ref.subscription);
-  await network.securityRules.createOrUpdate(
+  return network.securityRules.createOrUpdate(
     ref.resourceGroup,
     ref.names[0],
     rule.name,
@@ -124,7 +170,7 @@ async function deleteRule(ctx: ApplyContext, nsgId: string, ruleName: string) {
 }
 
 /** Applies DNAT rule changes to the firewall as read, PUTs it whole with If-Match, keeps the result. */
-async function putFirewall(ctx: ApplyContext, firewallId: string, ops: FirewallOp[]) {
+async function putFirewall(ctx: ApplyContext, firewallId: string, ops: FirewallOp[]): Promise<SdkFirewall> {
   const current = ctx.fresh.firewalls.get(idKey(firewallId));
   if (!current) throw new Error(`Firewall ${firewallId} was not part of the VM's network as read.`);
   const updated: SdkFirewall = {
@@ -140,6 +186,7 @@ async function putFirewall(ctx: ApplyContext, firewallId: string, ops: FirewallO
     lroOptions(ctx, current.etag),
   );
   ctx.fresh.firewalls.set(idKey(firewallId), result);
+  return result;
 }
 
 /** The NAT collections after the ops: rules replaced or added by name, emptied JIT collections dropped. */

@@ -1,6 +1,7 @@
 // The Azure CloudProvider: inventory from Resource Graph (per-subscription listing as the fallback),
 // fresh ARM reads before any change, permission check, plan application with re-read/re-plan on
-// conflicts, and a verify re-read. The same code serves Azure and the local cloud.
+// conflicts, and verification against the writes' own answers (a re-read only when they look off).
+// The same code serves Azure and the local cloud.
 import type { AzureVmNetwork, Nsg, AzureFirewall } from '../../engine/model';
 import { decodeAzureRule } from '../../engine/metadata';
 import type { CloudOp, Plan } from '../../engine/operations';
@@ -17,10 +18,11 @@ import type {
 import { idKey } from './armIds';
 import { classifyFailure, statusOf } from './armErrors';
 import { assembleInventory, type EstateParts } from './assemble';
-import { applyPlan, StepFailure } from './applyPlan';
+import { type AppliedWrites, applyPlan, StepFailure } from './applyPlan';
 import { type AzureConnection, AzureClients } from './clients';
-import { readVmNetwork, rereadResources } from './freshRead';
+import { type FreshNetwork, readVmNetwork, rereadResources } from './freshRead';
 import { graphEstate } from './graphInventory';
+import { GraphQuota } from './graphQuota';
 import { listingEstate } from './listingInventory';
 import { PermissionChecker, requiredActions } from './permissions';
 import {
@@ -32,6 +34,7 @@ import {
   type Timing,
 } from './retry';
 import { identityFromToken } from './identity';
+import { stateAfterWrites } from './writtenState';
 
 export type InventorySource = 'auto' | 'resourceGraph' | 'listing';
 
@@ -61,6 +64,7 @@ export class AzureProvider implements CloudProvider {
   readonly cloud = 'azure' as const;
   readonly clients: AzureClients;
   private readonly permissions: PermissionChecker;
+  private readonly graphQuota: GraphQuota;
   private readonly retry: RetryOptions;
   private readonly timing: Timing;
   private scopes?: Promise<CloudScope[]>;
@@ -73,6 +77,7 @@ export class AzureProvider implements CloudProvider {
     this.permissions = new PermissionChecker(this.clients);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timing = options.timing ?? realTiming;
+    this.graphQuota = new GraphQuota(this.timing);
   }
 
   /** Every HTTP call this provider has sent. */
@@ -129,6 +134,7 @@ export class AzureProvider implements CloudProvider {
         return {
           parts: await graphEstate(
             this.clients,
+            this.graphQuota,
             scopes.map((s) => s.id),
             signal,
           ),
@@ -215,8 +221,9 @@ export class AzureProvider implements CloudProvider {
       if (options.dryRun || plan.ops.length === 0) {
         return { plan, before: fresh.network, after: fresh.network, created: {}, attempts: attempt };
       }
+      let writes: AppliedWrites;
       try {
-        await applyPlan(
+        writes = await applyPlan(
           {
             clients: this.clients,
             fresh,
@@ -244,18 +251,25 @@ export class AzureProvider implements CloudProvider {
         }
         throw this.failure(applied, error, attempt);
       }
-      const touched = [...requiredActions(plan.ops).values()].map((n) => n.resourceId);
-      const after = (
-        await retryTransient(
-          () => rereadResources(this.clients, fresh, touched, signal),
-          this.retry,
-          this.timing,
-          signal,
-        )
-      ).network;
+      // The writes' own answers are the state to verify; after a conflict, or when they look off, read again.
+      const after =
+        (attempt === 1 ? stateAfterWrites(fresh.network, plan, writes) : undefined) ??
+        (await this.reread(fresh, plan, signal));
       this.remember(after);
       return { plan, before: fresh.network, after, created: {}, attempts: attempt };
     }
+  }
+
+  /** The NSGs and firewalls the plan wrote, read again. */
+  private async reread(fresh: FreshNetwork, plan: Plan, signal?: AbortSignal): Promise<AzureVmNetwork> {
+    const touched = [...requiredActions(plan.ops).values()].map((n) => n.resourceId);
+    const reread = await retryTransient(
+      () => rereadResources(this.clients, fresh, touched, signal),
+      this.retry,
+      this.timing,
+      signal,
+    );
+    return reread.network;
   }
 
   /** Nothing applied: the cause itself (a conflict that outlasted the re-plans says so). Else a partial apply. */

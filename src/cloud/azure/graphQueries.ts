@@ -3,9 +3,10 @@
 // Bump the tag's version whenever a query's output columns change.
 
 export const VMS_QUERY_TAG = '// jit-vm-access:vms v1';
-export const NSGS_QUERY_TAG = '// jit-vm-access:nsgs v1';
+export const NSGS_QUERY_TAG = '// jit-vm-access:nsgs v2';
 export const FIREWALLS_QUERY_TAG = '// jit-vm-access:firewalls v1';
 export const PUBLIC_IPS_QUERY_TAG = '// jit-vm-access:publicips v1';
+export const VNETS_QUERY_TAG = '// jit-vm-access:vnets v1';
 
 /** One row per (VM, NIC, IP configuration). */
 export interface VmRow {
@@ -25,6 +26,10 @@ export interface VmRow {
   subnetNsgId: string;
 }
 
+/**
+ * Without `defaultSecurityRules`: they are the same six read-only rules in every NSG (the engine
+ * supplies them), and they are four fifths of an NSG's JSON.
+ */
 export interface NsgRow {
   id: string;
   name: string;
@@ -34,7 +39,6 @@ export interface NsgRow {
   etag: string;
   flushConnection: boolean;
   securityRules: unknown[];
-  defaultSecurityRules: unknown[];
 }
 
 export interface FirewallRow {
@@ -59,6 +63,17 @@ export interface PublicIpRow {
   subscriptionId: string;
   ipAddress: string;
   attachedTo: string;
+}
+
+/** One row per VNet: its address space and its peerings (raw ARM JSON), for the `VirtualNetwork` tag. */
+export interface VnetRow {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  addressSpace: { addressPrefixes?: string[] };
+  /** Raw peerings: `{ properties: { remoteAddressSpace: { addressPrefixes } } }`. */
+  virtualNetworkPeerings: unknown[];
 }
 
 export const VMS_QUERY = `${VMS_QUERY_TAG}
@@ -87,7 +102,7 @@ export const NSGS_QUERY = `${NSGS_QUERY_TAG}
 Resources
 | where type =~ 'microsoft.network/networksecuritygroups'
 | project id, name, resourceGroup, subscriptionId, location, etag, flushConnection = tobool(properties.flushConnection),
-          securityRules = properties.securityRules, defaultSecurityRules = properties.defaultSecurityRules`;
+          securityRules = properties.securityRules`;
 
 export const FIREWALLS_QUERY = `${FIREWALLS_QUERY_TAG}
 Resources
@@ -100,3 +115,9 @@ export const PUBLIC_IPS_QUERY = `${PUBLIC_IPS_QUERY_TAG}
 Resources
 | where type =~ 'microsoft.network/publicipaddresses'
 | project id, name, resourceGroup, subscriptionId, ipAddress = tostring(properties.ipAddress), attachedTo = tostring(properties.ipConfiguration.id)`;
+
+export const VNETS_QUERY = `${VNETS_QUERY_TAG}
+Resources
+| where type =~ 'microsoft.network/virtualnetworks'
+| project id, name, resourceGroup, subscriptionId, addressSpace = properties.addressSpace,
+          virtualNetworkPeerings = properties.virtualNetworkPeerings`;

@@ -173,9 +173,11 @@ function nonEmpty<T>(values: T[] | undefined): T[] | undefined {
 }
 
 export function toSecurityRule(resource: ArmLike): SecurityRule {
-  const r = flat<ArmSecurityRule>(resource);
+  // Like `flat`, without building the merged object: this runs for every rule of every NSG.
+  const envelope = resource as ArmSecurityRule & { properties?: ArmSecurityRule };
+  const r = envelope.properties ?? envelope;
   const rule: SecurityRule = {
-    name: r.name ?? '',
+    name: envelope.name ?? '',
     priority: r.priority ?? 0,
     direction: r.direction?.toLowerCase() === 'outbound' ? 'Outbound' : 'Inbound',
     access: r.access?.toLowerCase() === 'deny' ? 'Deny' : 'Allow',
@@ -183,8 +185,8 @@ export function toSecurityRule(resource: ArmLike): SecurityRule {
   };
   // The service returns empty plural arrays beside the singular field: keep only what carries a value.
   const optional: Partial<SecurityRule> = {
-    id: r.id,
-    etag: r.etag,
+    id: envelope.id,
+    etag: envelope.etag,
     description: r.description,
     sourceAddressPrefix: r.sourceAddressPrefix,
     sourceAddressPrefixes: nonEmpty(r.sourceAddressPrefixes),
@@ -204,8 +206,11 @@ function ids(refs: SubResource[] | undefined): string[] | undefined {
   return refs?.map((r) => r.id).filter((id): id is string => id !== undefined);
 }
 
+/** The object without its undefined fields (a plain loop: this runs for every rule of every NSG). */
 function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
 }
 
 export function toNsg(resource: ArmLike): Nsg {

@@ -20,6 +20,11 @@ export interface RequestContext {
   realism: Realism;
 }
 
+/** A body already serialized as JSON (large paged results, assembled from pre-serialized rows). */
+export class SerializedJson {
+  constructor(readonly text: string) {}
+}
+
 export interface Reply {
   status: number;
   body?: unknown;

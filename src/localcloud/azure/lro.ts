@@ -25,14 +25,17 @@ export class LroStore {
     return full;
   }
 
-  /** Completes every operation whose time has come; call before serving any request. */
-  settle(now: number): void {
+  /** Completes every operation whose time has come; call before serving any request. True if any did. */
+  settle(now: number): boolean {
+    let completed = false;
     for (const op of this.ops.values()) {
       if (!op.completed && op.doneAt <= now) {
         op.completed = true;
         op.complete();
+        completed = true;
       }
     }
+    return completed;
   }
 
   get(id: string): Operation | undefined {

@@ -1,33 +1,19 @@
-// Resource Graph for the queries the project sends (recognised by their tag line): an equivalent
-// evaluation over the world, with the real response shape, page size and $skipToken paging.
-import {
-  FIREWALLS_QUERY_TAG,
-  NSGS_QUERY_TAG,
-  PUBLIC_IPS_QUERY_TAG,
-  VMS_QUERY_TAG,
-  type FirewallRow,
-  type NsgRow,
-  type PublicIpRow,
-  type VmRow,
-} from '../../cloud/azure/graphQueries';
-import { parseResourceId } from './armIds';
-import type { Reply, RequestContext } from './context';
+// Resource Graph for the queries the project sends (recognised by their tag line): the real response
+// shape, page size and $skipToken paging. Like the real service, a query's result set is computed once
+// and later pages are served from it by skip token, so the pages are consistent with each other and
+// cheap; a first page reuses the result of the same query while the world has not changed.
+import { SerializedJson, type Reply, type RequestContext } from './context';
 import { ArmError } from './errors';
-import { defaultSecurityRules } from './securityRules';
-import type { ArmResource, AzureWorldState } from './worldState';
+import { isKnownQuery, queryRows } from './graphRows';
+import type { AzureWorldState } from './worldState';
+import { worldVersion } from './worldVersion';
 
 export const MAX_PAGE_ROWS = 1000;
 const DEFAULT_PAGE_ROWS = 100;
 /** About 15 queries per 5 seconds per user. */
 export const GRAPH_QUOTA = { capacity: 15, refillPerSecond: 3 };
-
-type Row = { id: string } & Record<string, unknown>;
-const EVALUATORS: Record<string, (w: AzureWorldState, subs: Set<string>) => Row[]> = {
-  [VMS_QUERY_TAG]: vmRows,
-  [NSGS_QUERY_TAG]: nsgRows,
-  [FIREWALLS_QUERY_TAG]: firewallRows,
-  [PUBLIC_IPS_QUERY_TAG]: publicIpRows,
-};
+/** How long a result set stays available to its skip tokens after its last use. */
+export const SNAPSHOT_TTL_MS = 60_000;
 
 interface QueryRequest {
   subscriptions?: string[];
@@ -36,35 +22,96 @@ interface QueryRequest {
   options?: { $top?: number; $skip?: number; $skipToken?: string; resultFormat?: string };
 }
 
+interface Snapshot {
+  id: number;
+  /** Query tag and subscriptions. */
+  key: string;
+  version: number;
+  /** Each row as JSON text. */
+  rows: string[];
+  usedAt: number;
+}
+
+/** The result sets of one world: by id (for skip tokens) and the newest by query key. */
+interface SnapshotStore {
+  nextId: number;
+  byId: Map<number, Snapshot>;
+  latest: Map<string, Snapshot>;
+}
+
+const stores = new WeakMap<AzureWorldState, SnapshotStore>();
+
+function storeOf(world: AzureWorldState): SnapshotStore {
+  let store = stores.get(world);
+  if (!store) {
+    store = { nextId: 1, byId: new Map(), latest: new Map() };
+    stores.set(world, store);
+  }
+  return store;
+}
+
+function evictExpired(store: SnapshotStore, now: number): void {
+  for (const [id, snap] of store.byId) {
+    if (now - snap.usedAt <= SNAPSHOT_TTL_MS) continue;
+    store.byId.delete(id);
+    if (store.latest.get(snap.key) === snap) store.latest.delete(snap.key);
+  }
+}
+
+/** The current result set of the query: reused while the world is unchanged, else computed anew. */
+function currentSnapshot(
+  store: SnapshotStore,
+  world: AzureWorldState,
+  tag: string,
+  subs: Set<string>,
+  now: number,
+): Snapshot {
+  const key = `${tag}|${[...subs].sort().join(',')}`;
+  const version = worldVersion(world);
+  const latest = store.latest.get(key);
+  if (latest?.version === version) return latest;
+  const snap: Snapshot = { id: store.nextId++, key, version, rows: queryRows(tag, world, subs), usedAt: now };
+  store.byId.set(snap.id, snap);
+  store.latest.set(key, snap);
+  return snap;
+}
+
 export function queryResources(ctx: RequestContext): Reply {
   const req = (ctx.body ?? {}) as QueryRequest;
   const query = typeof req.query === 'string' ? req.query : '';
   const tag = query.split('\n', 1)[0].trim();
-  const evaluate = EVALUATORS[tag];
-  if (!evaluate) throw invalidQuery();
+  if (!isKnownQuery(tag)) throw invalidQuery();
   if (req.options?.resultFormat && req.options.resultFormat !== 'objectArray')
     throw invalidQuery('resultFormat table is not supported by the local cloud');
   const allSubs = ctx.world.subscriptions.map((s) => s.subscriptionId.toLowerCase());
   const subs = new Set(
     (req.subscriptions ?? allSubs).map((s) => s.toLowerCase()).filter((s) => allSubs.includes(s)),
   );
-  const rows = evaluate(ctx.world, subs);
+  const store = storeOf(ctx.world);
+  evictExpired(store, ctx.now);
+  const token = req.options?.$skipToken ? decodeSkipToken(req.options.$skipToken, tag) : undefined;
+  // A token whose result set has expired is served from the current one (the real service would
+  // fail it; the callers here page within seconds).
+  const snap =
+    (token && store.byId.get(token.snapshot)) ?? currentSnapshot(store, ctx.world, tag, subs, ctx.now);
+  snap.usedAt = ctx.now;
+  const rows = snap.rows;
   const pageSize = Math.min(Math.max(1, req.options?.$top ?? DEFAULT_PAGE_ROWS), MAX_PAGE_ROWS);
-  const offset = req.options?.$skipToken
-    ? decodeSkipToken(req.options.$skipToken, tag)
-    : (req.options?.$skip ?? 0);
+  const offset = token?.offset ?? req.options?.$skip ?? 0;
   const page = rows.slice(offset, offset + pageSize);
   const next = offset + page.length;
+  const skipToken =
+    next < rows.length ? encodeSkipToken({ offset: next, snapshot: snap.id }, tag) : undefined;
+  const envelope = JSON.stringify({
+    totalRecords: rows.length,
+    count: page.length,
+    resultTruncated: 'false',
+    ...(skipToken ? { $skipToken: skipToken } : {}),
+  });
+  // The service's shape: the envelope, then the rows and facets.
   return {
     status: 200,
-    body: {
-      totalRecords: rows.length,
-      count: page.length,
-      resultTruncated: 'false',
-      ...(next < rows.length ? { $skipToken: encodeSkipToken(next, tag) } : {}),
-      data: page,
-      facets: [],
-    },
+    body: new SerializedJson(`${envelope.slice(0, -1)},"data":[${page.join(',')}],"facets":[]}`),
   };
 }
 
@@ -86,14 +133,24 @@ function invalidQuery(
   );
 }
 
-function encodeSkipToken(offset: number, tag: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, t: tag })).toString('base64');
+interface SkipToken {
+  offset: number;
+  snapshot: number;
 }
 
-function decodeSkipToken(token: string, tag: string): number {
+function encodeSkipToken(token: SkipToken, tag: string): string {
+  return Buffer.from(JSON.stringify({ o: token.offset, s: token.snapshot, t: tag })).toString('base64');
+}
+
+function decodeSkipToken(token: string, tag: string): SkipToken {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { o?: unknown; t?: unknown };
-    if (typeof parsed.o === 'number' && parsed.t === tag) return parsed.o;
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
+      o?: unknown;
+      s?: unknown;
+      t?: unknown;
+    };
+    if (typeof parsed.o === 'number' && typeof parsed.s === 'number' && parsed.t === tag)
+      return { offset: parsed.o, snapshot: parsed.s };
   } catch {
     // fall through to the service's error
   }
@@ -103,126 +160,4 @@ function decodeSkipToken(token: string, tag: string): number {
     'Please provide below info when asking for support: timestamp = <local>, correlationId = <local>.',
     [{ code: 'InvalidSkipToken', message: 'The skip token is invalid or does not match the query.' }],
   );
-}
-
-function inScope(r: ArmResource, type: string, subs: Set<string>): boolean {
-  return r.type.toLowerCase() === type && subs.has(parseResourceId(r.id)?.subscriptionId.toLowerCase() ?? '');
-}
-
-function common(r: ArmResource): { id: string; name: string; resourceGroup: string; subscriptionId: string } {
-  const p = parseResourceId(r.id);
-  // Resource Graph reports resource groups lower-cased.
-  return {
-    id: r.id,
-    name: r.name,
-    resourceGroup: (p?.resourceGroup ?? '').toLowerCase(),
-    subscriptionId: p?.subscriptionId ?? '',
-  };
-}
-
-const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-type Props = Record<string, unknown>;
-const props = (v: unknown): Props => (v as { properties?: Props } | undefined)?.properties ?? {};
-const refId = (v: unknown): string => str((v as { id?: unknown } | undefined)?.id);
-
-function vmRows(w: AzureWorldState, subs: Set<string>): Row[] {
-  const subnetNsg = new Map<string, string>();
-  for (const r of Object.values(w.resources))
-    if (inScope(r, 'microsoft.network/virtualnetworks', subs))
-      for (const s of (props(r).subnets as unknown[] | undefined) ?? [])
-        subnetNsg.set(refId(s).toLowerCase(), refId(props(s).networkSecurityGroup));
-  const rows: Row[] = [];
-  for (const vm of Object.values(w.resources)) {
-    if (!inScope(vm, 'microsoft.compute/virtualmachines', subs)) continue;
-    const vp = props(vm);
-    const base = {
-      ...common(vm),
-      location: str(vm.location),
-      osType: str((vp.storageProfile as { osDisk?: { osType?: string } } | undefined)?.osDisk?.osType),
-      powerState: w.powerStates[vm.id.toLowerCase()] ?? 'PowerState/running',
-    };
-    const nicRefs = ((vp.networkProfile as { networkInterfaces?: unknown[] } | undefined)
-      ?.networkInterfaces ?? []) as unknown[];
-    for (const ref of nicRefs) {
-      const nicId = refId(ref).toLowerCase();
-      const nic = w.resources[nicId];
-      const primary = props(ref).primary;
-      const nicPart = { nicId, primaryNic: typeof primary === 'boolean' ? primary : null };
-      const ipcs = nic ? ((props(nic).ipConfigurations as unknown[] | undefined) ?? []) : [];
-      if (ipcs.length === 0) {
-        rows.push({
-          ...base,
-          ...nicPart,
-          privateIp: '',
-          publicIpId: '',
-          subnetId: '',
-          nicNsgId: '',
-          subnetNsgId: '',
-        } satisfies VmRow);
-        continue;
-      }
-      for (const ipc of ipcs) {
-        const ip = props(ipc);
-        const subnetId = refId(ip.subnet).toLowerCase();
-        rows.push({
-          ...base,
-          ...nicPart,
-          privateIp: str(ip.privateIPAddress),
-          publicIpId: refId(ip.publicIPAddress),
-          subnetId,
-          nicNsgId: refId(props(nic).networkSecurityGroup),
-          subnetNsgId: subnetNsg.get(subnetId) ?? '',
-        } satisfies VmRow);
-      }
-    }
-  }
-  return rows;
-}
-
-function nsgRows(w: AzureWorldState, subs: Set<string>): Row[] {
-  return Object.values(w.resources)
-    .filter((r) => inScope(r, 'microsoft.network/networksecuritygroups', subs))
-    .map(
-      (r) =>
-        ({
-          ...common(r),
-          location: str(r.location),
-          etag: str(r.etag),
-          flushConnection: props(r).flushConnection === true,
-          securityRules: (props(r).securityRules as unknown[] | undefined) ?? [],
-          defaultSecurityRules: defaultSecurityRules(r.id, str(r.etag)),
-        }) satisfies NsgRow,
-    );
-}
-
-function firewallRows(w: AzureWorldState, subs: Set<string>): Row[] {
-  return Object.values(w.resources)
-    .filter((r) => inScope(r, 'microsoft.network/azurefirewalls', subs))
-    .map((r) => {
-      const p = props(r);
-      const list = (k: string): unknown[] => (p[k] as unknown[] | undefined) ?? [];
-      return {
-        ...common(r),
-        location: str(r.location),
-        etag: str(r.etag),
-        firewallPolicyId: refId(p.firewallPolicy),
-        networkRuleCollections: list('networkRuleCollections'),
-        natRuleCollections: list('natRuleCollections'),
-        applicationRuleCollections: list('applicationRuleCollections'),
-        ipConfigurations: list('ipConfigurations'),
-      } satisfies FirewallRow;
-    });
-}
-
-function publicIpRows(w: AzureWorldState, subs: Set<string>): Row[] {
-  return Object.values(w.resources)
-    .filter((r) => inScope(r, 'microsoft.network/publicipaddresses', subs))
-    .map(
-      (r) =>
-        ({
-          ...common(r),
-          ipAddress: str(props(r).ipAddress),
-          attachedTo: refId(props(r).ipConfiguration),
-        }) satisfies PublicIpRow,
-    );
 }

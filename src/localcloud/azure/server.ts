@@ -8,12 +8,13 @@ import { isActionAllowed, type AzurePrincipal } from '../shared/principals';
 import type { Realism } from '../shared/realism';
 import type { LocalTls } from '../shared/tls';
 import type { TrafficLog } from '../shared/trafficLog';
-import type { Reply, RequestContext } from './context';
+import { SerializedJson, type Reply, type RequestContext } from './context';
 import { ArmError, errors } from './errors';
 import { LroStore } from './lro';
 import { GRAPH_QUOTA } from './resourceGraph';
 import { matchRoute } from './routes';
 import type { AzureWorldState } from './worldState';
+import { worldChanged } from './worldVersion';
 
 /** Real ARM subscription buckets (per region since 2024). */
 export const ARM_BUCKETS = {
@@ -82,7 +83,10 @@ async function serve(
     errorCode?: string,
   ): void => {
     const all = { ...responseHeaders, ...extra };
-    const text = sendJson(res, status, body, all);
+    const text =
+      body instanceof SerializedJson
+        ? sendSerialized(res, status, body.text, all)
+        : sendJson(res, status, body, all);
     traffic.record({
       at: new Date(realism.now()).toISOString(),
       cloud: 'azure',
@@ -147,7 +151,7 @@ async function serve(
       }
     }
     const now = realism.now();
-    lro.settle(now);
+    if (lro.settle(now)) worldChanged(world);
     const ctx: RequestContext = {
       method,
       path: url.pathname,
@@ -162,12 +166,29 @@ async function serve(
       lro,
       realism,
     };
+    // Handlers check before they change anything, but a refused write costs only a recomputation.
+    if (isWrite) worldChanged(world);
     const reply: Reply = matched.route.handler(ctx, matched.groups);
     finish(reply.status, reply.body, reply.headers);
   } catch (e) {
     if (e instanceof ArmError) fail(e);
     else fail(new ArmError(500, 'InternalServerError', e instanceof Error ? e.message : String(e)));
   }
+}
+
+function sendSerialized(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+): string {
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+  return text;
 }
 
 function authenticate(headers: Record<string, string>, world: AzureWorldState): AzurePrincipal {

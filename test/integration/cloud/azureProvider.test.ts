@@ -16,7 +16,7 @@ import type {
 import { planDisable, planEnable, planExtend, planRequest, planRevoke } from '../../../src/engine/planner';
 import { verifyGrant } from '../../../src/engine/verify';
 import { startLocalCloud, type LocalCloud } from '../../../src/localcloud/index';
-import { OWNERS, SHARED_VMS, nsgIdOf, providerTestWorld, vmIdOf } from './azureWorld';
+import { OWNERS, SHARED_VMS, nsgIdOf, providerTestWorld, virtualNetworkTagWorld, vmIdOf } from './azureWorld';
 
 const HOUR = 3_600_000;
 
@@ -104,7 +104,7 @@ describe('Azure provider against the local cloud', function () {
       'test-01': 'unhealthy',
     };
 
-    it('classifies every VM from Resource Graph in five calls (subscriptions + four queries), as the per-subscription listing does', async () => {
+    it('classifies every VM from Resource Graph in six calls (subscriptions + five queries), as the per-subscription listing does', async () => {
       const graph = await providerFor(cloud, 'alice', { inventorySource: 'resourceGraph' }).inventory();
       const listing = await providerFor(cloud, 'alice', { inventorySource: 'listing' }).inventory();
       const statuses = (items: typeof graph.items) =>
@@ -112,8 +112,11 @@ describe('Azure provider against the local cloud', function () {
       assert.deepEqual(statuses(graph.items), expected);
       assert.deepEqual(statuses(listing.items), expected);
       assert.equal(graph.failures.length, 0);
-      // listScopes (1) + one page each of VMs, NSGs, firewalls, public IPs.
-      assert.equal(graph.calls, 5);
+      // listScopes (1) + one page each of VMs, NSGs, VNets, firewalls, public IPs.
+      assert.equal(graph.calls, 6);
+      const prefixes = (items: typeof graph.items) =>
+        Object.fromEntries(items.map((i) => [i.vm.name, i.vm.interfaces.map((n) => n.vnetAddressPrefixes)]));
+      assert.deepEqual(prefixes(graph.items), prefixes(listing.items));
       assert.ok(listing.calls > graph.calls);
       const db01 = graph.items.find((i) => i.vm.name === 'db-01')!.network as AzureVmNetwork;
       assert.deepEqual(
@@ -141,6 +144,25 @@ describe('Azure provider against the local cloud', function () {
       } finally {
         cloud.realism.clearFaults();
       }
+    });
+  });
+
+  describe('the VirtualNetwork service tag', () => {
+    let cloud: LocalCloud;
+    before(async () => (cloud = await startLocalCloud({ world: virtualNetworkTagWorld() })));
+    after(() => cloud.stop());
+
+    it('classifies a VM exposed through a VirtualNetwork-tag rule the same from Resource Graph and from listing', async () => {
+      const graph = await providerFor(cloud, 'alice', { inventorySource: 'resourceGraph' }).inventory();
+      const listing = await providerFor(cloud, 'alice', { inventorySource: 'listing' }).inventory();
+      const results = (items: typeof graph.items) =>
+        Object.fromEntries(items.map((i) => [i.vm.name, classify(i.network)]));
+      const fromGraph = results(graph.items);
+      assert.deepEqual(fromGraph, results(listing.items));
+      // The public address space is what opens SSH to Internet sources: the tag was resolved.
+      assert.notDeepEqual(fromGraph['vm-vnet-public'], fromGraph['vm-vnet-private']);
+      const nic = graph.items.find((i) => i.vm.name === 'vm-vnet-public')!.vm.interfaces[0];
+      assert.deepEqual(nic.vnetAddressPrefixes, ['20.50.0.0/16']);
     });
   });
 
@@ -192,6 +214,53 @@ describe('Azure provider against the local cloud', function () {
           /vm-nic-nsg/.test(e.message),
       );
       assert.equal(cloud.traffic.writes().length, before, 'nothing was sent for writing');
+    });
+
+    it("verifies a request from the writes' own answers: no read after the first write but the LRO final GETs", async () => {
+      const vmId = vmIdOf('vm-both');
+      const provider = providerFor(cloud, 'owner05');
+      await provider.execute(vmId, (net) => planEnable(net, policyFor(vmId)));
+      const since = cloud.traffic.entries().length;
+      const { grant: g, result } = await grant(provider, vmId, 'owner05');
+      const served = cloud.traffic.entries().slice(since);
+      const firstWrite = served.findIndex((e) => e.method !== 'GET');
+      const puts = served.filter((e) => e.method === 'PUT').map((e) => e.path.toLowerCase());
+      assert.equal(puts.length, result.plan.ops.length);
+      const readsAfter = served
+        .slice(firstWrite)
+        .filter((e) => e.method === 'GET' && !/\/operations\//i.test(e.path));
+      assert.deepEqual(
+        readsAfter.map((e) => e.path.toLowerCase()),
+        puts,
+        "after the writes, only the SDK's final GET of each rule written",
+      );
+      await provider.execute(vmId, (net) => planRevoke(net, g));
+      await provider.execute(vmId, (net) => planDisable(net));
+    });
+
+    it('re-reads the written NSGs to verify when a write had to be sent again', async () => {
+      const vmId = vmIdOf('vm-both');
+      const provider = providerFor(cloud, 'owner06');
+      await provider.execute(vmId, (net) => planEnable(net, policyFor(vmId)));
+      cloud.realism.addFault({
+        method: 'PUT',
+        pathPattern: 'securityRules',
+        effect: { status: 409, code: 'AnotherOperationInProgress', retryAfterSeconds: 0 },
+      });
+      try {
+        const since = cloud.traffic.entries().length;
+        const { grant: g } = await grant(provider, vmId, 'owner06');
+        const nsgReadsAfterWrites = cloud.traffic
+          .entries()
+          .slice(since)
+          .filter((_e, i, all) => i > all.findIndex((x) => x.method === 'PUT'))
+          .filter((e) => e.method === 'GET' && /networkSecurityGroups\/[^/]+$/i.test(e.path));
+        assert.ok(nsgReadsAfterWrites.length > 0, 'the NSGs written were read again');
+        await provider.execute(vmId, (net) => planRevoke(net, g));
+      } finally {
+        cloud.realism.clearFaults();
+      }
+      await provider.execute(vmId, (net) => planDisable(net));
     });
 
     it('grants 20 concurrent requests from different principals on VMs sharing one NSG', async () => {

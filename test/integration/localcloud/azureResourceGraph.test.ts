@@ -6,9 +6,11 @@ import {
   NSGS_QUERY,
   PUBLIC_IPS_QUERY,
   VMS_QUERY,
+  VNETS_QUERY,
   type FirewallRow,
   type NsgRow,
   type VmRow,
+  type VnetRow,
 } from '../../../src/cloud/azure/graphQueries';
 import { startLocalCloud, type LocalCloud } from '../../../src/localcloud/index';
 import { DEMO_SUBSCRIPTIONS } from '../../../src/localcloud/worlds/azureDemo';
@@ -67,6 +69,20 @@ describe('local cloud (Azure): Resource Graph through the real client', () => {
       assert.ok(pips.totalRecords >= 7);
     });
 
+    it('answers the VNets query with address spaces and peerings', async () => {
+      const { graph } = azureClients(cloud, 'reader', DEMO_SUBSCRIPTIONS.production);
+      const res = await graph.resources({
+        query: VNETS_QUERY,
+        subscriptions: Object.values(DEMO_SUBSCRIPTIONS),
+      });
+      const rows = res.data as VnetRow[];
+      const prod = rows.find((r) => r.name === 'vnet-prod-weu');
+      assert.deepEqual(prod?.addressSpace.addressPrefixes, ['10.10.0.0/16']);
+      assert.deepEqual(prod?.virtualNetworkPeerings, []);
+      assert.equal(prod?.resourceGroup, prod?.resourceGroup.toLowerCase());
+      assert.ok(rows.some((r) => r.name === 'vnet-dev-eus' && r.subscriptionId === DEMO_SUBSCRIPTIONS.dev));
+    });
+
     it('rejects a query it does not know with the service error shape, and sends quota headers', async () => {
       const { graph } = azureClients(cloud, 'alice', DEMO_SUBSCRIPTIONS.dev);
       await assert.rejects(
@@ -80,17 +96,22 @@ describe('local cloud (Azure): Resource Graph through the real client', () => {
     });
   });
 
-  it('pages a generated world of 2,400 VMs fully with $skipToken, 1,000 rows at most per page', async () => {
-    const cloud = await startLocalCloud({
-      world: {
-        generate: {
-          subscriptions: 3,
-          vmsPerSubscription: 800,
-          aws: { accounts: 1, instancesPerRegion: 1, regions: ['eu-west-1'] },
+  describe('a generated world of 2,400 VMs', () => {
+    let cloud: LocalCloud;
+    before(async () => {
+      cloud = await startLocalCloud({
+        world: {
+          generate: {
+            subscriptions: 3,
+            vmsPerSubscription: 800,
+            aws: { accounts: 1, instancesPerRegion: 1, regions: ['eu-west-1'] },
+          },
         },
-      },
+      });
     });
-    try {
+    after(() => cloud.stop());
+
+    it('pages it fully with $skipToken, 1,000 rows at most per page', async () => {
       const { graph } = azureClients(cloud, 'alice', '');
       const ids = new Set<string>();
       let skipToken: string | undefined;
@@ -105,8 +126,59 @@ describe('local cloud (Azure): Resource Graph through the real client', () => {
       } while (skipToken);
       assert.equal(pages, 3);
       assert.equal(ids.size, 2400);
-    } finally {
-      await cloud.stop();
-    }
+    });
+
+    it('serves later pages from the result set of the first, and a new query sees writes made since', async () => {
+      const { graph } = azureClients(cloud, 'alice', '');
+      const rulesByNsg = (rows: NsgRow[]) =>
+        new Map(rows.map((r) => [r.id.toLowerCase(), r.securityRules.length]));
+      const first = await graph.resources({ query: NSGS_QUERY, options: { top: 1000 } });
+      assert.ok(first.skipToken);
+      const second = await graph.resources({
+        query: NSGS_QUERY,
+        options: { top: 1000, skipToken: first.skipToken },
+      });
+      // An NSG of the last page gains a rule between the pages.
+      const target = (second.data as NsgRow[])[0];
+      const { network } = azureClients(cloud, 'alice', target.subscriptionId);
+      await network.securityRules.createOrUpdate(
+        target.resourceGroup,
+        target.name,
+        'Added-Between-Pages',
+        {
+          protocol: 'Tcp',
+          access: 'Deny',
+          direction: 'Inbound',
+          priority: 4000,
+          sourceAddressPrefix: '*',
+          sourcePortRange: '*',
+          destinationAddressPrefix: '*',
+          destinationPortRange: '23',
+        },
+        { updateIntervalInMs: 5 },
+      );
+      const again = await graph.resources({
+        query: NSGS_QUERY,
+        options: { top: 1000, skipToken: first.skipToken },
+      });
+      const key = target.id.toLowerCase();
+      assert.equal(
+        rulesByNsg(again.data as NsgRow[]).get(key),
+        target.securityRules.length,
+        'same result set',
+      );
+      let fresh: NsgRow | undefined;
+      let skipToken: string | undefined;
+      do {
+        const res = await graph.resources({ query: NSGS_QUERY, options: { top: 1000, skipToken } });
+        fresh ??= (res.data as NsgRow[]).find((r) => r.id.toLowerCase() === key);
+        skipToken = res.skipToken;
+      } while (skipToken);
+      assert.equal(
+        fresh?.securityRules.length,
+        target.securityRules.length + 1,
+        'a new query sees the write',
+      );
+    });
   });
 });
