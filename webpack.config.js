@@ -17,11 +17,26 @@ function bundle(entry, filename, extraExternals) {
       // The two bundles share dist/: prefix their lazily loaded chunks so they never overwrite each other.
       chunkFilename: `${name}.[name].chunk.js`,
       libraryTarget: 'commonjs2',
+      // Remove stale chunks of this bundle only; the other bundle's files share the folder.
+      clean: { keep: (file) => !file.startsWith(`${name}.`) },
     },
     externals: { vscode: 'commonjs vscode', ...extraExternals },
     resolve: { extensions: ['.ts', '.js'] },
     module: {
-      rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { transpileOnly: true } }] }],
+      rules: [
+        {
+          test: /\.ts$/,
+          exclude: /node_modules/,
+          use: [
+            {
+              loader: 'ts-loader',
+              // ES modules let webpack turn `await import()` into lazily loaded chunks instead of inlining
+              // every SDK into the entry file.
+              options: { transpileOnly: true, compilerOptions: { module: 'esnext' } },
+            },
+          ],
+        },
+      ],
     },
     devtool: 'nosources-source-map',
     infrastructureLogging: { level: 'log' },
