@@ -316,7 +316,17 @@ export async function runCli(
   return code;
 }
 
+/** A reader that went away (`jit ls | head`) ends our output, not the process mid-operation. */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+}
+
 if (require.main === module) {
+  // The AWS SDK warns on every run under Node < 22 that its future versions will need Node 22: noise
+  // for a user of this command (the bundled SDK works), so off here unless the user set it themselves.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

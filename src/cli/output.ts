@@ -21,6 +21,11 @@ export class Output {
     this.errStyle = { color: colour ?? wantsColor(streams.stderr, streams.env) };
   }
 
+  /** The reader of stdout went away (`jit sweep --watch | head -3`): streaming commands stop. */
+  get closed(): boolean {
+    return this.streams.stdout.writable === false;
+  }
+
   /** A result: `human` unless --json, in which case `data` as one JSON document. */
   result(data: unknown, human: () => string): void {
     this.streams.stdout.write(this.json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);

@@ -1,5 +1,6 @@
 // Errors the grant service raises on top of the providers' (src/cloud/errors.ts): each says precisely
-// what is wrong and is raised before any cloud write.
+// what is wrong and, except GrantVerificationError, is raised before any cloud write.
+import type { Grant } from '../engine/model';
 
 /** The request breaks the VM's JIT policy or the service's own rules (e.g. source `*` not allowed). */
 export class PolicyViolationError extends Error {
@@ -36,5 +37,19 @@ export class GrantNotFoundError extends Error {
   constructor(readonly what: string) {
     super(`No active grant ${what} was found.`);
     this.name = 'GrantNotFoundError';
+  }
+}
+
+/**
+ * The re-read after writing a grant did not show exactly the requested access (a rule missing, or
+ * open wider than asked); the grant was removed again, or the message says the next sweep will.
+ */
+export class GrantVerificationError extends Error {
+  constructor(
+    readonly grant: Grant,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GrantVerificationError';
   }
 }

@@ -24,13 +24,13 @@ import type {
 } from './api';
 import type { AuditAction, AuditRecord, AuditSink } from './audit';
 import { systemClock, type Clock, type TimerHandle } from './clock';
-import { GrantNotFoundError, JitNotEnabledError } from './errors';
+import { GrantNotFoundError, GrantVerificationError, JitNotEnabledError } from './errors';
 import { GrantEvents } from './events';
 import { ExpiryScheduler } from './expiryScheduler';
 import type { DetectedIp, MyIpSource } from './myIp';
 import { checkRequestInput, enforcePolicy, resolveSource, type ResolvedSource } from './policyEnforcement';
 import { planDisable, planEnable, planExtend, planRequest, planRevoke, planSweep } from '../engine/planner';
-import { sweepTargets, verifyGrant } from './verification';
+import { sweepTargets, verifyWrittenGrant } from './verification';
 
 export interface GrantServiceSettings {
   /** Warn (event `expiring`) this long before a tracked grant expires; 0 = never. */
@@ -205,8 +205,8 @@ export class GrantService implements GrantServiceApi {
         },
         { dryRun: input.dryRun === true },
       );
+      if (!input.dryRun) await this.verifyOrUndo(provider, result, planned!);
       const grant = input.dryRun ? planned! : this.grantAfter(result, planned!);
-      if (!input.dryRun) await this.verifyOrUndo(provider, result, grant);
       const warnings = unique([...source.warnings, ...enforced.warnings, ...result.plan.warnings]);
       const outcome: RequestOutcome = { ...outcomeOf(result, input.dryRun), warnings, grant };
       if (!input.dryRun) {
@@ -325,12 +325,23 @@ export class GrantService implements GrantServiceApi {
     return found ? { ...found, createdAt: planned.createdAt ?? this.clock.now() } : planned;
   }
 
-  /** The engine checks the re-read state; a grant that opened the wrong thing is removed at once. */
-  private async verifyOrUndo(provider: CloudProvider, result: ExecuteResult, grant: Grant): Promise<void> {
-    const problems = verifyGrant(result.after, grant);
+  /**
+   * The engine checks the re-read state against the grant as planned; a grant that opened the wrong
+   * thing (or is not fully there) is removed at once, and the request fails saying so.
+   */
+  private async verifyOrUndo(provider: CloudProvider, result: ExecuteResult, planned: Grant): Promise<void> {
+    const problems = verifyWrittenGrant(result, planned);
     if (problems.length === 0) return;
-    await provider.execute(grant.vmId, (net) => planRevoke(net, grant)).catch(() => undefined);
-    throw new Error(`The grant did not verify and was removed again: ${problems.join(' ')}`);
+    const undone = await provider
+      .execute(planned.vmId, (net) => {
+        const current = foundGrantsOf(net).find((f) => f.grant.id === planned.id)?.grant;
+        return current ? planRevoke(net, current) : { ops: [], preview: [], warnings: [] };
+      })
+      .then(
+        () => 'and was removed again',
+        (e: unknown) => `and removing it failed (${(e as Error).message}); \`jit sweep\` removes it`,
+      );
+    throw new GrantVerificationError(planned, `The grant did not verify ${undone}: ${problems.join(' ')}`);
   }
 
   private async removeGrant(grant: Grant, reason: 'user' | 'expired'): Promise<OperationOutcome> {

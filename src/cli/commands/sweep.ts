@@ -65,6 +65,7 @@ export async function sweepWatch(
         ctx.out.error((e as Error).message);
         code = 1;
       }
+      if (ctx.out.closed) return code;
       let timer: NodeJS.Timeout | undefined;
       const next = new Promise<'next'>((r) => (timer = setTimeout(() => r('next'), intervalMs)));
       const which = await Promise.race([next, stopped.then(() => 'stop' as const)]);
