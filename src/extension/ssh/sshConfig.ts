@@ -1,7 +1,9 @@
-// The ~/.ssh/config host entry for a VM. Each entry sits between marker comments, so updating it
-// replaces only the block this extension wrote and never rewrites the user's own entries.
+// The ~/.ssh/config host entry for a VM, edited with the ssh-config parser. Our blocks carry a marker
+// comment, so updating one replaces only what this extension wrote, never the user's own entries.
 // Its ProxyCommand runs `jit ssh-proxy`, which ensures a grant before every connection — also for
 // Remote-SSH reconnects after a grant expired.
+
+import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
 
 export interface HostEntry {
   alias: string;
@@ -12,8 +14,7 @@ export interface HostEntry {
   proxyCommand?: string;
 }
 
-const BEGIN = '# >>> jit-vm-access';
-const END = '# <<< jit-vm-access';
+const MARK = '# Managed by JIT VM Access: requests access before every connection.';
 
 /** `jit-<name>`, lower-cased, with anything ssh would treat as a pattern or separator replaced. */
 export function hostAlias(vmName: string): string {
@@ -30,41 +31,46 @@ export function proxyCommandLine(cli: string[], connectionArgs: string[], vmId: 
   return [...cli, ...connectionArgs, 'ssh-proxy', vmId].map(shellQuote).join(' ') + ' %h %p';
 }
 
+/** The host block for one VM, as ssh-config writes it. */
 export function renderHostEntry(entry: HostEntry): string {
-  const lines = [`${BEGIN} ${entry.alias}`, `Host ${entry.alias}`, `  HostName ${entry.hostName}`];
-  if (entry.port !== 22) lines.push(`  Port ${entry.port}`);
-  if (entry.user) lines.push(`  User ${entry.user}`);
-  if (entry.proxyCommand) lines.push(`  ProxyCommand ${entry.proxyCommand}`);
-  lines.push(`${END} ${entry.alias}`);
-  return lines.join('\n');
+  return upsertHostEntry('', entry).trimEnd();
 }
 
-/** Replaces this extension's block for the alias, or appends one; the rest of the file is kept byte for byte. */
+/** Replaces this extension's block for the alias, or appends one; everything else in the file is kept. */
 export function upsertHostEntry(configText: string, entry: HostEntry): string {
-  const block = renderHostEntry(entry);
-  const lines = configText.split('\n');
-  const start = lines.indexOf(`${BEGIN} ${entry.alias}`);
-  const end = lines.indexOf(`${END} ${entry.alias}`, start + 1);
-  if (start >= 0 && end > start) {
-    return [...lines.slice(0, start), block, ...lines.slice(end + 1)].join('\n');
-  }
-  const separator = configText === '' ? '' : configText.endsWith('\n') ? '\n' : '\n\n';
-  return `${configText}${separator}${block}\n`;
+  const config = SSHConfig.parse(configText);
+  config.remove((line) => isSection(line) && hostPatterns(line).includes(entry.alias) && isOurs(line));
+  config.append({
+    Host: entry.alias,
+    HostName: entry.hostName,
+    ...(entry.port !== 22 ? { Port: String(entry.port) } : {}),
+    ...(entry.user ? { User: entry.user } : {}),
+    ...(entry.proxyCommand ? { ProxyCommand: entry.proxyCommand } : {}),
+  });
+  const added = config.find({ Host: entry.alias }) as Section;
+  added.config.unshift({ type: LineType.COMMENT, before: '  ', after: '\n', content: MARK });
+  return config.toString();
 }
 
 /**
- * True when the user's own (unmarked) config already declares `Host <alias>`. ssh uses the first
- * match, so our entry would be shadowed: the caller picks another alias instead.
+ * True when the user's own config already declares `Host <alias>`. ssh uses the first match, so our
+ * entry would be shadowed: the caller picks another alias instead.
  */
 export function aliasTakenByUser(configText: string, alias: string): boolean {
-  let inOurBlock = false;
-  for (const raw of configText.split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith(BEGIN)) inOurBlock = true;
-    else if (line.startsWith(END)) inOurBlock = false;
-    else if (!inOurBlock && /^host\s/i.test(line)) {
-      if (line.slice(4).trim().split(/\s+/).includes(alias)) return true;
-    }
-  }
-  return false;
+  const taken = SSHConfig.parse(configText).find(
+    (line) => isSection(line) && hostPatterns(line).includes(alias) && !isOurs(line),
+  );
+  return taken !== undefined;
+}
+
+function isSection(line: Line): line is Section {
+  return line.type === LineType.DIRECTIVE && line.param.toLowerCase() === 'host' && 'config' in line;
+}
+
+function hostPatterns(section: Section): string[] {
+  return typeof section.value === 'string' ? section.value.split(/\s+/) : section.value.map((v) => v.val);
+}
+
+function isOurs(section: Section): boolean {
+  return section.config.some((line) => line.type === LineType.COMMENT && line.content === MARK);
 }

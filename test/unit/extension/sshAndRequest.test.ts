@@ -77,6 +77,16 @@ describe('ssh target and config entry', () => {
     assert.equal(aliasTakenByUser(twice, 'jit-web-01'), false);
     assert.equal(aliasTakenByUser(twice, 'myserver'), true);
   });
+
+  it("never rewrites or removes the user's own block with the same alias", () => {
+    const entry = { alias: 'jit-web-01', hostName: '20.1.1.2', port: 2222 };
+    const user = 'Host jit-web-01 other\n  HostName 10.9.9.9\n';
+    assert.equal(aliasTakenByUser(user, 'jit-web-01'), true);
+    const updated = upsertHostEntry(user, entry);
+    assert.ok(updated.startsWith(user));
+    assert.ok(updated.includes('  Port 2222'));
+    assert.equal(upsertHostEntry(updated, { ...entry, port: 22 }).split('HostName 10.9.9.9').length, 2);
+  });
 });
 
 describe('request picker choices', () => {
