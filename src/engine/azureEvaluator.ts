@@ -10,11 +10,12 @@
 //   match IPv6). 'VirtualNetwork' is the NIC's vnetAddressPrefixes (nothing when unknown),
 //   'Internet' every public address outside them, 'AzureLoadBalancer' only 168.63.129.16. Other
 //   service tags and application security groups never match a concrete address.
-import { AddressSet, PUBLIC_ADDRESSES } from './addressSet';
-import { parseAddress, parseCidr } from './cidr';
+import { AddressSet, PUBLIC_ADDRESSES, pointOf, type Point } from './addressSet';
+import { parseAddress, parseCidr, type Address } from './cidr';
 import type { Decision, Traffic, TrafficProtocol, Verdict } from './evaluator';
 import type { AzureVmNetwork, NetworkInterface, Nsg, SecurityRule } from './model';
-import { compilePortRanges, portInRanges, type PortRanges } from './portRanges';
+import { portInRanges, type PortRanges } from './portRanges';
+import { destinationPorts, fieldValues, PROTO_TCP, PROTO_UDP, protocolBits, sourcePorts } from './ruleFields';
 
 /** Azure's standard default rules (inbound and outbound), as the service returns them. */
 export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
@@ -86,6 +87,12 @@ export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
 }
 
 // ---------------------------------------------------------------- compiled form
+//
+// Compiled once per NSG object, in one pass that reads only what every question needs (direction,
+// protocol, destination ports). The rest of a rule (access, priority, prefixes) is compiled when a
+// question first reaches it: classification looks at the few rules covering a management port, and
+// of those only until every source is decided. Texts (port ranges, prefixes) are parsed through
+// caches keyed by the text, since the same few recur across thousands of NSGs.
 
 /** A rule's address prefixes, with the NIC-dependent service tags kept symbolic. */
 interface PrefixMatcher {
@@ -95,12 +102,7 @@ interface PrefixMatcher {
   set: AddressSet;
 }
 
-const PROTO_TCP = 1;
-const PROTO_UDP = 2;
-
 export interface CompiledRule {
-  /** Process-wide identity, for cache keys. */
-  uid: number;
   rule: SecurityRule;
   isDefault: boolean;
   allow: boolean;
@@ -115,33 +117,31 @@ export interface CompiledRule {
 
 export interface CompiledNsg {
   nsg: Nsg;
-  /** Inbound rules, custom and default, in evaluation order. */
-  inbound: CompiledRule[];
-  /** Custom inbound rules only, in evaluation order. */
-  custom: CompiledRule[];
+  /** Inbound rules, custom then default, in the NSG's own order (candidate lists are sorted). */
+  rules: SecurityRule[];
+  customCount: number;
+  /** Per rule: PROTO_* bits and destination ports. */
+  protocols: number[];
+  ports: PortRanges[];
+  /** Per rule: the full compiled form, made on first use. */
+  compiled: Array<CompiledRule | undefined>;
+  /** Per `port * 4 + protocol bit`: indices of the rules covering that port and protocol, in evaluation order. */
+  candidates: Map<number, number[]>;
+  /** Per list of management ports: custom Allow rules covering one of them over TCP. */
+  allowsByPorts: Map<string, CompiledRule[]>;
   customRef: SecurityRule[];
   customSnapshot: SecurityRule[];
   defaultsRef: SecurityRule[];
   defaultsCount: number;
-  /** Per `port/protocol bit`: the inbound rules that can match that traffic, whatever its addresses. */
-  candidates: Map<string, CompiledRule[]>;
-  /** Per list of management ports: custom Allow rules covering one of them over TCP. */
-  allowsByPorts: Map<string, CompiledRule[]>;
 }
 
 const AZURE_LOAD_BALANCER = AddressSet.fromCidrs(['168.63.129.16/32']);
 const NEVER: PrefixMatcher = { any: false, vnet: false, internet: false, set: AddressSet.EMPTY };
 
-/** The service fills the plural field or the singular one; an empty plural array means "use the singular". */
-function pick(single: string | undefined, plural: string[] | undefined): string[] {
-  if (plural && plural.length > 0) return plural;
-  return single !== undefined && single !== '' ? [single] : [];
-}
-
 const prefixCache = new Map<string, PrefixMatcher>();
 
 /** Cached by text: the same prefixes recur across rules and NSGs. */
-function compilePrefixes(values: string[]): PrefixMatcher {
+function compilePrefixes(values: readonly string[]): PrefixMatcher {
   if (values.length === 0) return NEVER; // ASG-only (or empty) side: no concrete address matches
   const key = values.length === 1 ? values[0] : values.join('\n');
   let m = prefixCache.get(key);
@@ -153,7 +153,7 @@ function compilePrefixes(values: string[]): PrefixMatcher {
   return m;
 }
 
-function compilePrefixesUncached(values: string[]): PrefixMatcher {
+function compilePrefixesUncached(values: readonly string[]): PrefixMatcher {
   const m = { any: false, vnet: false, internet: false, set: AddressSet.EMPTY };
   const cidrs: string[] = [];
   for (const raw of values) {
@@ -170,33 +170,18 @@ function compilePrefixesUncached(values: string[]): PrefixMatcher {
   return m;
 }
 
-function compileProtocol(protocol: string): number {
-  switch (protocol.toLowerCase()) {
-    case '*':
-      return PROTO_TCP | PROTO_UDP;
-    case 'tcp':
-      return PROTO_TCP;
-    case 'udp':
-      return PROTO_UDP;
-    default:
-      return 0;
-  }
-}
-
-let nextUid = 0;
-
 function compileRule(rule: SecurityRule, isDefault: boolean): CompiledRule {
-  const destinations = pick(rule.destinationAddressPrefix, rule.destinationAddressPrefixes);
-  const sourcePorts = compilePortRanges(pick(rule.sourcePortRange ?? '*', rule.sourcePortRanges));
+  const destinations = fieldValues(rule.destinationAddressPrefix, rule.destinationAddressPrefixes);
+  const sourcePortRanges = sourcePorts(rule);
   return {
-    uid: nextUid++,
     rule,
     isDefault,
     allow: rule.access === 'Allow',
-    protocols: compileProtocol(rule.protocol),
-    ports: compilePortRanges(pick(rule.destinationPortRange, rule.destinationPortRanges)),
-    allSourcePorts: sourcePorts.length === 2 && sourcePorts[0] === 0 && sourcePorts[1] === 65535,
-    sources: compilePrefixes(pick(rule.sourceAddressPrefix, rule.sourceAddressPrefixes)),
+    protocols: protocolBits(rule.protocol),
+    ports: destinationPorts(rule),
+    allSourcePorts:
+      sourcePortRanges.length === 2 && sourcePortRanges[0] === 0 && sourcePortRanges[1] === 65535,
+    sources: compilePrefixes(fieldValues(rule.sourceAddressPrefix, rule.sourceAddressPrefixes)),
     destinations: compilePrefixes(destinations),
     destinationAsgOnly:
       destinations.length === 0 && (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0,
@@ -228,26 +213,83 @@ function stillCurrent(compiled: CompiledNsg, nsg: Nsg): boolean {
 export function compileNsg(nsg: Nsg): CompiledNsg {
   let compiled = compiledNsgs.get(nsg);
   if (compiled && stillCurrent(compiled, nsg)) return compiled;
-  const defaults =
-    nsg.defaultSecurityRules.length > 0
-      ? nsg.defaultSecurityRules.filter((r) => r.direction === 'Inbound').map((r) => compileRule(r, true))
-      : STANDARD_DEFAULTS;
-  const custom = nsg.securityRules.filter((r) => r.direction === 'Inbound').map((r) => compileRule(r, false));
-  const inbound = [...custom, ...defaults];
-  inbound.sort((x, y) => x.rule.priority - y.rule.priority || Number(x.isDefault) - Number(y.isDefault));
   compiled = {
     nsg,
-    inbound,
-    custom: inbound.filter((r) => !r.isDefault),
+    rules: [],
+    customCount: 0,
+    protocols: [],
+    ports: [],
+    compiled: [],
     candidates: new Map(),
     allowsByPorts: new Map(),
     customRef: nsg.securityRules,
-    customSnapshot: [...nsg.securityRules],
+    customSnapshot: nsg.securityRules.slice(),
     defaultsRef: nsg.defaultSecurityRules,
     defaultsCount: nsg.defaultSecurityRules.length,
   };
+  addInbound(compiled, nsg.securityRules);
+  compiled.customCount = compiled.rules.length;
+  if (nsg.defaultSecurityRules.length > 0) addInbound(compiled, nsg.defaultSecurityRules);
+  else {
+    for (const r of STANDARD_DEFAULTS) {
+      compiled.rules.push(r.rule);
+      compiled.protocols.push(r.protocols);
+      compiled.ports.push(r.ports);
+    }
+  }
   compiledNsgs.set(nsg, compiled);
   return compiled;
+}
+
+function addInbound(compiled: CompiledNsg, rules: readonly SecurityRule[]): void {
+  for (const r of rules) {
+    if (r.direction !== 'Inbound') continue;
+    compiled.rules.push(r);
+    compiled.protocols.push(protocolBits(r.protocol));
+    compiled.ports.push(destinationPorts(r));
+  }
+}
+
+/** The rule at `index` of `compiled.rules`, fully compiled. */
+export function ruleAt(compiled: CompiledNsg, index: number): CompiledRule {
+  let r = compiled.compiled[index];
+  if (!r) {
+    const isDefault = index >= compiled.customCount;
+    r =
+      isDefault && compiled.defaultsCount === 0
+        ? STANDARD_DEFAULTS[index - compiled.customCount]
+        : compileRule(compiled.rules[index], isDefault);
+    compiled.compiled[index] = r;
+  }
+  return r;
+}
+
+// Room for the rule index below the sort key (an NSG has at most 1,000 custom rules).
+const INDEX_SPAN = 65_536;
+
+/** Indices of the inbound rules covering `port` over the protocol, in evaluation order (addresses aside). */
+function candidatesFor(compiled: CompiledNsg, port: number, bit: number): number[] {
+  const key = port * 4 + bit;
+  let list = compiled.candidates.get(key);
+  if (!list) {
+    // Sorted by (priority, custom before default) through one packed numeric key per rule.
+    const keys: number[] = [];
+    for (let i = 0; i < compiled.rules.length; i++) {
+      if ((compiled.protocols[i] & bit) === 0 || !portInRanges(compiled.ports[i], port)) continue;
+      const isDefault = i >= compiled.customCount ? 1 : 0;
+      keys.push((compiled.rules[i].priority * 2 + isDefault) * INDEX_SPAN + i);
+    }
+    const sorted = Float64Array.from(keys).sort();
+    list = Array.from(sorted, (k) => k % INDEX_SPAN);
+    if (compiled.candidates.size > 256) compiled.candidates.clear();
+    compiled.candidates.set(key, list);
+  }
+  return list;
+}
+
+/** Whether the rule can decide traffic at all: a Deny counts only when it covers every source port. */
+function decides(r: CompiledRule): boolean {
+  return r.allow || r.allSourcePorts;
 }
 
 // ---------------------------------------------------------------- NIC context
@@ -274,9 +316,9 @@ export function azureContext(nic: NetworkInterface): AzureContext {
   return ctx;
 }
 
-function matcherHas(m: PrefixMatcher, value: bigint, ctx: AzureContext): boolean {
+function matcherHas(m: PrefixMatcher, p: Point, ctx: AzureContext): boolean {
   return (
-    m.any || m.set.has(value) || (m.vnet && ctx.vnet.has(value)) || (m.internet && ctx.internet.has(value))
+    m.any || m.set.hasPoint(p) || (m.vnet && ctx.vnet.hasPoint(p)) || (m.internet && ctx.internet.hasPoint(p))
   );
 }
 
@@ -292,48 +334,43 @@ function protocolBit(protocol: TrafficProtocol): number {
   return protocol === 'tcp' ? PROTO_TCP : PROTO_UDP;
 }
 
-/** The rules that can match traffic to `port` over the protocol, before looking at addresses. */
-function candidatesFor(compiled: CompiledNsg, port: number, bit: number): CompiledRule[] {
-  const key = `${port}/${bit}`;
-  let list = compiled.candidates.get(key);
-  if (!list) {
-    list = compiled.inbound.filter(
-      (r) => (r.protocols & bit) !== 0 && portInRanges(r.ports, port) && (r.allow || r.allSourcePorts),
-    );
-    if (compiled.candidates.size > 256) compiled.candidates.clear();
-    compiled.candidates.set(key, list);
-  }
-  return list;
-}
-
 export function nsgDecision(
   layer: 'subnet-nsg' | 'nic-nsg',
   nsg: Nsg,
   r: CompiledRule | undefined,
 ): Decision {
   if (!r) return { layer, resourceId: nsg.id, resourceName: nsg.name, access: 'Deny' };
-  return {
-    layer,
-    resourceId: nsg.id,
-    resourceName: nsg.name,
-    rule: r.rule.name,
-    priority: r.rule.priority,
-    ...(r.isDefault ? { defaultRule: true } : {}),
-    access: r.rule.access,
-  };
+  const { name: rule, priority, access } = r.rule;
+  const [resourceId, resourceName] = [nsg.id, nsg.name];
+  return r.isDefault
+    ? { layer, resourceId, resourceName, rule, priority, defaultRule: true, access }
+    : { layer, resourceId, resourceName, rule, priority, access };
 }
+
+type PathLayer = 'subnet-nsg' | 'nic-nsg';
 
 /** The NSGs on a NIC's path, in evaluation order. An id whose NSG was not loaded is skipped. */
 export function nsgsOnPath(
   net: AzureVmNetwork,
   nic: NetworkInterface,
-): Array<{ layer: 'subnet-nsg' | 'nic-nsg'; nsg: Nsg }> {
-  const path: Array<{ layer: 'subnet-nsg' | 'nic-nsg'; nsg: Nsg }> = [];
+): Array<{ layer: PathLayer; nsg: Nsg }> {
+  const path: Array<{ layer: PathLayer; nsg: Nsg }> = [];
   const subnet = nic.subnetNsgId ? net.nsgs[nic.subnetNsgId] : undefined;
   const own = nic.nsgId ? net.nsgs[nic.nsgId] : undefined;
   if (subnet) path.push({ layer: 'subnet-nsg', nsg: subnet });
   if (own) path.push({ layer: 'nic-nsg', nsg: own });
   return path;
+}
+
+/** A NIC's NSG path with each NSG compiled: what one question about one VM works on. */
+export interface CompiledPathStep {
+  layer: PathLayer;
+  nsg: Nsg;
+  compiled: CompiledNsg;
+}
+
+export function compiledPath(net: AzureVmNetwork, nic: NetworkInterface): CompiledPathStep[] {
+  return nsgsOnPath(net, nic).map(({ layer, nsg }) => ({ layer, nsg, compiled: compileNsg(nsg) }));
 }
 
 /** The first matching inbound rule, or undefined when custom default rules leave a gap (→ deny). */
@@ -346,8 +383,12 @@ export function firstMatch(
   const src = parseAddress(traffic.source);
   const dst = parseAddress(destination);
   if (!src || !dst || src.family !== dst.family) return undefined;
-  for (const r of candidatesFor(compileNsg(nsg), traffic.port, protocolBit(traffic.protocol))) {
-    if (matcherHas(r.destinations, dst.value, ctx) && matcherHas(r.sources, src.value, ctx)) return r;
+  const s = pointOf(src.value);
+  const d = pointOf(dst.value);
+  const compiled = compileNsg(nsg);
+  for (const i of candidatesFor(compiled, traffic.port, protocolBit(traffic.protocol))) {
+    const r = ruleAt(compiled, i);
+    if (decides(r) && matcherHas(r.destinations, d, ctx) && matcherHas(r.sources, s, ctx)) return r;
   }
   return undefined;
 }
@@ -384,8 +425,6 @@ export interface SourceShare {
  * Splits the whole address space of the destination's family by deciding rule, for traffic to
  * `destination:port`. Earlier rules take their share first, as in the service.
  */
-const sharesCache = new Map<string, SourceShare[]>();
-
 export function shareSources(
   nsg: Nsg,
   port: number,
@@ -394,34 +433,40 @@ export function shareSources(
   family: AddressSet,
   ctx: AzureContext,
 ): SourceShare[] {
-  const bit = protocolBit(protocol);
-  const applicable = candidatesFor(compileNsg(nsg), port, bit).filter((r) =>
-    matcherHas(r.destinations, destination, ctx),
-  );
-  // The answer depends only on which rules apply: NSGs shared by many VMs (and every NSG's
-  // standard default rules) give the same answer again and again, so it is reused.
-  let key = `${ctx.key}/${family === AddressSet.ALL_IPV4 ? 4 : 6}`;
-  for (const r of applicable) key += `,${r.uid}`;
-  let shares = sharesCache.get(key);
-  if (!shares) {
-    shares = shareAmong(applicable, family, ctx);
-    if (sharesCache.size > 20_000) sharesCache.clear();
-    sharesCache.set(key, shares);
-  }
-  return shares;
+  const point = pointOf(destination);
+  return sharesOf(compileNsg(nsg), port, protocolBit(protocol), point, family, ctx, false);
 }
 
-function shareAmong(rules: CompiledRule[], family: AddressSet, ctx: AzureContext): SourceShare[] {
+/**
+ * Walks the rules covering the port in order, until no source is left undecided. With `allowsOnly`
+ * the shares of Deny rules (and of no rule) are left out, and their sources never materialised.
+ */
+function sharesOf(
+  compiled: CompiledNsg,
+  port: number,
+  bit: number,
+  destination: Point,
+  family: AddressSet,
+  ctx: AzureContext,
+  allowsOnly: boolean,
+): SourceShare[] {
   const out: SourceShare[] = [];
   let remaining = family;
-  for (const r of rules) {
-    const taken = remaining.intersect(matcherSet(r.sources, ctx));
-    if (taken.isEmpty) continue;
-    out.push({ sources: taken, rule: r });
-    remaining = remaining.subtract(taken);
+  for (const i of candidatesFor(compiled, port, bit)) {
+    const r = ruleAt(compiled, i);
+    if (!decides(r) || !matcherHas(r.destinations, destination, ctx)) continue;
+    const sources = matcherSet(r.sources, ctx);
+    if (allowsOnly && !r.allow) {
+      remaining = remaining.subtract(sources);
+    } else {
+      const taken = remaining.intersect(sources);
+      if (taken.isEmpty) continue;
+      out.push({ sources: taken, rule: r });
+      remaining = remaining.subtract(taken);
+    }
     if (remaining.isEmpty) return out;
   }
-  out.push({ sources: remaining });
+  if (!allowsOnly) out.push({ sources: remaining });
   return out;
 }
 
@@ -441,13 +486,24 @@ export function reachableSources(
 ): ReachablePart[] {
   const dst = parseAddress(destination);
   if (!dst) return [];
-  const family = dst.family === 4 ? AddressSet.ALL_IPV4 : AddressSet.ALL_IPV6;
-  const path = nsgsOnPath(net, nic);
+  return reachableOnPath(compiledPath(net, nic), azureContext(nic), dst, port, protocol);
+}
+
+/** reachableSources on a path compiled once by the caller (who asks about several ports). */
+export function reachableOnPath(
+  path: readonly CompiledPathStep[],
+  ctx: AzureContext,
+  destination: Address,
+  port: number,
+  protocol: TrafficProtocol,
+): ReachablePart[] {
+  const family = destination.family === 4 ? AddressSet.ALL_IPV4 : AddressSet.ALL_IPV6;
   if (path.length === 0) return [{ sources: family, via: [{ layer: 'no-nsg', access: 'Allow' }] }];
-  const ctx = azureContext(nic);
+  const point = pointOf(destination.value);
+  const bit = protocolBit(protocol);
   let parts: ReachablePart[] = [{ sources: family, via: [] }];
-  for (const { layer, nsg } of path) {
-    const allows = shareSources(nsg, port, protocol, dst.value, family, ctx).filter((s) => s.rule?.allow);
+  for (const { layer, nsg, compiled } of path) {
+    const allows = sharesOf(compiled, port, bit, point, family, ctx, true);
     const next: ReachablePart[] = [];
     for (const part of parts) {
       for (const share of allows) {
@@ -463,20 +519,31 @@ export function reachableSources(
 
 /** Could the rule's destination be `destination` (a private IP of the VM)? ASG-only: we cannot tell → yes. */
 export function ruleTargets(r: CompiledRule, destination: string, nic: NetworkInterface): boolean {
-  if (r.destinationAsgOnly) return true;
   const dst = parseAddress(destination);
-  return !!dst && matcherHas(r.destinations, dst.value, azureContext(nic));
+  return r.destinationAsgOnly || (!!dst && ruleTargetsPoint(r, pointOf(dst.value), azureContext(nic)));
+}
+
+export function ruleTargetsPoint(r: CompiledRule, destination: Point, ctx: AzureContext): boolean {
+  return r.destinationAsgOnly || matcherHas(r.destinations, destination, ctx);
 }
 
 /** Custom inbound Allow rules of the NSG that cover one of `ports` over TCP (any source, any destination). */
 export function customAllowsCovering(nsg: Nsg, ports: readonly number[]): CompiledRule[] {
-  const compiled = compileNsg(nsg);
+  return compiledAllowsCovering(compileNsg(nsg), ports);
+}
+
+export function compiledAllowsCovering(compiled: CompiledNsg, ports: readonly number[]): CompiledRule[] {
   const key = ports.join(',');
   let list = compiled.allowsByPorts.get(key);
   if (!list) {
-    list = compiled.custom.filter(
-      (r) => r.allow && (r.protocols & PROTO_TCP) !== 0 && ports.some((p) => portInRanges(r.ports, p)),
-    );
+    list = [];
+    for (let i = 0; i < compiled.customCount; i++) {
+      if ((compiled.protocols[i] & PROTO_TCP) === 0) continue;
+      if (!ports.some((p) => portInRanges(compiled.ports[i], p))) continue;
+      const r = ruleAt(compiled, i);
+      if (r.allow) list.push(r);
+    }
+    list.sort((x, y) => x.rule.priority - y.rule.priority);
     compiled.allowsByPorts.set(key, list);
   }
   return list;

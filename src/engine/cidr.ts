@@ -114,10 +114,6 @@ export function valueToText(family: IpFamily, value: bigint): string {
   return addressOf(ipaddr.fromByteArray(bytes)).text;
 }
 
-export function familyOfValue(value: bigint): IpFamily {
-  return value >= IPV4_BASE ? 4 : 6;
-}
-
 /** Normalised CIDR text, or undefined when `text` is neither an address nor a CIDR. */
 export function normalizeCidr(text: string): string | undefined {
   return parseCidr(text)?.text;

@@ -19,22 +19,25 @@
 // - AWS "allows a management port from any IP address": a rule covering the port with 0.0.0.0/0 or
 //   ::/0, with -1 (all traffic) from those, or with a prefix list that holds them or that we could
 //   not read (conservative).
-import { AddressSet } from './addressSet';
+import { AddressSet, type Point, pointOf } from './addressSet';
 import { awsInternet, awsReachableSources, attachedGroups, sgRuleCovers, sgRulePeers } from './awsEvaluator';
 import {
   azureContext,
-  compileNsg,
-  customAllowsCovering,
+  type AzureContext,
+  compiledAllowsCovering,
+  type CompiledNsg,
+  compiledPath,
+  type CompiledPathStep,
   type CompiledRule,
-  nsgsOnPath,
-  reachableSources,
-  ruleTargets,
+  reachableOnPath,
+  ruleAt,
+  ruleTargetsPoint,
 } from './azureEvaluator';
-import { parseAddress } from './cidr';
+import { type Address, type IpFamily, parseAddress } from './cidr';
 import type { Decision } from './evaluator';
 import { firewallHasAllowRule, firewallShares } from './firewallEvaluator';
-import { decodeAwsTags, decodeAzureRule, vmKeyOf } from './metadata';
-import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, Nsg, VmNetwork } from './model';
+import { decodeAwsTags, decodeAzureRule, NAME_PREFIX, vmKeyOf } from './metadata';
+import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, VmNetwork } from './model';
 import { DEFAULT_JIT_PORTS } from './model';
 
 export type ClassificationStatus = 'healthy' | 'unhealthy' | 'notApplicable';
@@ -95,50 +98,88 @@ function privateIps(net: VmNetwork): string[] {
   return net.vm.interfaces.flatMap((n) => n.privateIps);
 }
 
-/** An NSG's JIT rules (ours and Defender's), decoded once per NSG object. */
+/** One NIC with its NSG path compiled, its tag context, and its parsed private addresses. */
+interface NicView {
+  nic: NetworkInterface;
+  path: CompiledPathStep[];
+  ctx: AzureContext;
+  addresses: Array<{ text: string; address: Address; point: Point }>;
+}
+
+function nicViews(net: AzureVmNetwork): NicView[] {
+  return net.vm.interfaces.map((nic) => ({
+    nic,
+    path: compiledPath(net, nic),
+    ctx: azureContext(nic),
+    addresses: nic.privateIps.flatMap((text) => {
+      const address = parseAddress(text);
+      return address ? [{ text, address, point: pointOf(address.value) }] : [];
+    }),
+  }));
+}
+
+/** Could the rule's destination be one of the NIC's private addresses? */
+function targetsNic(r: CompiledRule, view: NicView): boolean {
+  if (r.destinationAsgOnly) return view.nic.privateIps.length > 0;
+  for (const a of view.addresses) if (ruleTargetsPoint(r, a.point, view.ctx)) return true;
+  return false;
+}
+
+/** An NSG's JIT rules (ours and Defender's), decoded once per compiled NSG. */
 interface NsgJitRules {
   ours: Array<{ vmKey?: string }>;
   defender: CompiledRule[];
 }
 
-const jitRulesCache = new WeakMap<CompiledRule[], NsgJitRules>();
+const jitRulesCache = new WeakMap<CompiledNsg, NsgJitRules>();
 
-function nsgJitRules(nsg: Nsg): NsgJitRules {
-  const custom = compileNsg(nsg).custom;
-  let found = jitRulesCache.get(custom);
+/** First letters of every JIT rule name: a cheap test before the patterns, for the many rules that are not. */
+const JIT_NAME_STARTS = new Set(
+  [NAME_PREFIX, 'SecurityCenter', 'MicrosoftDefenderForCloud'].map((p) => p.charCodeAt(0)),
+);
+
+function nsgJitRules(compiled: CompiledNsg): NsgJitRules {
+  let found = jitRulesCache.get(compiled);
   if (!found) {
     found = { ours: [], defender: [] };
-    for (const r of custom) {
-      if (isDefenderJitRuleName(r.rule.name)) found.defender.push(r);
+    for (let i = 0; i < compiled.customCount; i++) {
+      const rule = compiled.rules[i];
+      if (!JIT_NAME_STARTS.has(rule.name.charCodeAt(0))) continue;
+      if (isDefenderJitRuleName(rule.name)) found.defender.push(ruleAt(compiled, i));
       else {
-        const meta = decodeAzureRule(r.rule);
+        const meta = decodeAzureRule(rule);
         if (meta?.origin === 'jit-vm-access') found.ours.push({ vmKey: meta.vmKey });
       }
     }
-    jitRulesCache.set(custom, found);
+    jitRulesCache.set(compiled, found);
   }
   return found;
 }
 
-function azureJit(net: AzureVmNetwork): Classification['jit'] {
-  const key = vmKeyOf(net.vm.id);
+function azureJit(net: AzureVmNetwork, views: readonly NicView[]): Classification['jit'] {
+  let key: string | undefined; // hashing the VM id costs; most NSGs hold none of our rules
   let defender = false;
-  for (const nic of net.vm.interfaces) {
-    for (const { nsg } of nsgsOnPath(net, nic)) {
-      const jit = nsgJitRules(nsg);
-      if (jit.ours.some((m) => m.vmKey === key)) return { enabled: true, by: 'jit-vm-access' };
-      if (jit.defender.some((r) => nic.privateIps.some((ip) => ruleTargets(r, ip, nic)))) defender = true;
+  for (const view of views) {
+    for (const { compiled } of view.path) {
+      const jit = nsgJitRules(compiled);
+      if (jit.ours.length > 0) {
+        key ??= vmKeyOf(net.vm.id);
+        if (jit.ours.some((m) => m.vmKey === key)) return { enabled: true, by: 'jit-vm-access' };
+      }
+      if (jit.defender.some((r) => targetsNic(r, view))) defender = true;
     }
   }
-  const ips = privateIps(net).map((ip) => parseAddress(ip)?.value);
-  for (const fw of net.firewalls) {
-    for (const c of fw.natRuleCollections) {
-      for (const rule of c.rules) {
-        const meta = decodeAzureRule(rule);
-        if (meta?.origin === 'jit-vm-access' && meta.vmKey === key)
-          return { enabled: true, by: 'jit-vm-access' };
-        const toVm = ips.includes(parseAddress(rule.translatedAddress)?.value);
-        if (DEFENDER_FIREWALL_COLLECTION.test(c.name) && toVm) defender = true;
+  if (net.firewalls.length > 0) {
+    const ips = privateIps(net).map((ip) => parseAddress(ip)?.value);
+    for (const fw of net.firewalls) {
+      for (const c of fw.natRuleCollections) {
+        for (const rule of c.rules) {
+          const meta = decodeAzureRule(rule);
+          if (meta?.origin === 'jit-vm-access' && meta.vmKey === (key ??= vmKeyOf(net.vm.id)))
+            return { enabled: true, by: 'jit-vm-access' };
+          const toVm = ips.includes(parseAddress(rule.translatedAddress)?.value);
+          if (DEFENDER_FIREWALL_COLLECTION.test(c.name) && toVm) defender = true;
+        }
       }
     }
   }
@@ -146,16 +187,46 @@ function azureJit(net: AzureVmNetwork): Classification['jit'] {
 }
 
 /** Custom inbound Allow rules that open a management port to this VM (the documented question). */
-function azureAllowRuleNames(net: AzureVmNetwork, ports: readonly number[]): string[] {
-  const names = new Set<string>();
-  for (const nic of net.vm.interfaces) {
-    for (const { nsg } of nsgsOnPath(net, nic)) {
-      for (const r of customAllowsCovering(nsg, ports)) {
-        if (nic.privateIps.some((ip) => ruleTargets(r, ip, nic))) names.add(`${r.rule.name} on ${nsg.name}`);
+interface AllowRules {
+  /** Distinct `rule on NSG` names (NSGs by name, as the reason shows them). */
+  count: number;
+  /** The first two, as the reason names them. */
+  first: Array<{ nsg: string; rule: string }>;
+}
+
+/** Lists whose rule names repeat (never in valid Azure data, which keeps names unique per NSG). */
+const repeatsNames = new WeakMap<readonly CompiledRule[], boolean>();
+
+function hasRepeatedNames(rules: readonly CompiledRule[]): boolean {
+  let repeats = repeatsNames.get(rules);
+  if (repeats === undefined) {
+    repeats = new Set(rules.map((r) => r.rule.name)).size < rules.length;
+    repeatsNames.set(rules, repeats);
+  }
+  return repeats;
+}
+
+function azureAllowRules(views: readonly NicView[], ports: readonly number[]): AllowRules {
+  const steps = views.flatMap((view) =>
+    view.path.map(({ nsg, compiled }) => ({ view, nsg, rules: compiledAllowsCovering(compiled, ports) })),
+  );
+  const found: AllowRules = { count: 0, first: [] };
+  // Names are counted once per NSG name; a set is needed only when some name could repeat.
+  const names = steps.map((s) => s.nsg.name);
+  const mayRepeat = new Set(names).size < names.length || steps.some((s) => hasRepeatedNames(s.rules));
+  const seen = new Set<string>();
+  for (const { view, nsg, rules } of steps) {
+    for (const r of rules) {
+      if (!targetsNic(r, view)) continue;
+      if (mayRepeat) {
+        const key = JSON.stringify([nsg.name, r.rule.name]);
+        if (seen.has(key)) continue;
+        seen.add(key);
       }
+      if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule: r.rule.name });
     }
   }
-  return [...names];
+  return found;
 }
 
 function azureWarnings(net: AzureVmNetwork): string[] {
@@ -177,21 +248,28 @@ function azureWarnings(net: AzureVmNetwork): string[] {
   return warnings;
 }
 
-function azureExposures(net: AzureVmNetwork, ports: readonly number[]): Exposure[] {
+function azureExposures(
+  net: AzureVmNetwork,
+  views: readonly NicView[],
+  ports: readonly number[],
+): Exposure[] {
   const out: Exposure[] = [];
   const multi = privateIps(net).length > 1;
-  for (const nic of net.vm.interfaces) {
-    const internet = azureContext(nic).internet;
+  for (const { nic, path, ctx } of views) {
     for (const destination of nic.privateIps) {
+      const address = parseAddress(destination);
+      const where = { nic, destination, family: address?.family ?? 4, internet: ctx.internet, multi };
       for (const port of ports) {
-        for (const part of reachableSources(net, nic, destination, port, 'tcp')) {
-          const e = exposure(port, nic, destination, part.sources, part.via, internet, multi);
-          if (e) out.push(e);
+        if (address) {
+          for (const part of reachableOnPath(path, ctx, address, port, 'tcp')) {
+            const e = exposure(port, where, part.sources, part.via);
+            if (e) out.push(e);
+          }
         }
         for (const fw of net.firewalls) {
           if (fw.firewallPolicyId) continue;
           for (const share of firewallShares(fw, destination, port, 'tcp')) {
-            const e = exposure(port, nic, destination, share.sources, [share.decision], internet, multi);
+            const e = exposure(port, where, share.sources, [share.decision]);
             if (e) out.push(e);
           }
         }
@@ -212,8 +290,9 @@ function classifyAzure(net: AzureVmNetwork, ports: readonly number[]): Classific
       jit: { enabled: false },
     };
   }
-  const jit = azureJit(net);
-  const exposures = azureExposures(net, ports);
+  const views = nicViews(net);
+  const jit = azureJit(net, views);
+  const exposures = azureExposures(net, views, ports);
   const withExposures = { warnings, exposures, jit };
   if (jit.enabled) {
     const by = jit.by === 'defender' ? 'Microsoft Defender for Cloud' : 'JIT VM Access';
@@ -222,11 +301,12 @@ function classifyAzure(net: AzureVmNetwork, ports: readonly number[]): Classific
   const hasNsg = net.vm.interfaces.some((n) => n.nsgId || n.subnetNsgId);
   let firewallQuestion: string;
   if (hasNsg) {
-    const allowRules = azureAllowRuleNames(net, ports);
-    if (allowRules.length === 0) {
+    const allowRules = azureAllowRules(views, ports);
+    if (allowRules.count === 0) {
       return { ...withExposures, status: 'healthy', reason: 'No NSG rule allows management ports.' };
     }
-    firewallQuestion = `NSG rule ${listed(allowRules)} allows management ports`;
+    const labels = allowRules.first.map(({ nsg, rule }) => `${rule} on ${nsg}`);
+    firewallQuestion = `NSG rule ${listed(labels, allowRules.count)} allows management ports`;
   } else {
     if (net.firewalls.length === 0) {
       return {
@@ -336,9 +416,11 @@ function awsExposures(net: AwsVmNetwork, ports: readonly number[]): Exposure[] {
   for (const nic of net.vm.interfaces) {
     const internet = awsInternet(nic);
     for (const destination of nic.privateIps) {
+      const family = parseAddress(destination)?.family ?? 4;
+      const where = { nic, destination, family, internet, multi };
       for (const port of ports) {
         for (const part of awsReachableSources(net, nic, destination, port, 'tcp')) {
-          const e = exposure(port, nic, destination, part.sources, part.via, internet, multi);
+          const e = exposure(port, where, part.sources, part.via);
           if (e) out.push(e);
         }
       }
@@ -349,18 +431,26 @@ function awsExposures(net: AwsVmNetwork, ports: readonly number[]): Exposure[] {
 
 // ---------------------------------------------------------------- exposures and wording
 
+/** Where an exposure would be: one private address of one interface. */
+interface ExposureTarget {
+  nic: NetworkInterface;
+  destination: string;
+  family: IpFamily;
+  /** Internet as the interface sees it (both families). */
+  internet: AddressSet;
+  /** The VM has more than one private address: texts name the address. */
+  multi: boolean;
+}
+
 /** An exposure when some internet address is among `sources`; undefined otherwise. */
 function exposure(
   port: number,
-  nic: NetworkInterface,
-  destination: string,
+  at: ExposureTarget,
   sources: AddressSet,
   via: Decision[],
-  internet: AddressSet,
-  multi: boolean,
 ): Exposure | undefined {
-  const family = parseAddress(destination)?.family === 6 ? AddressSet.ALL_IPV6 : AddressSet.ALL_IPV4;
-  const familyInternet = internet.intersect(family);
+  const family = at.family === 6 ? AddressSet.ALL_IPV6 : AddressSet.ALL_IPV4;
+  const familyInternet = at.internet.intersect(family);
   if (sources.intersect(familyInternet).isEmpty) return undefined;
   const scope: ExposureScope = sources.covers(family)
     ? 'any'
@@ -376,12 +466,12 @@ function exposure(
         : listedSources.length > MAX_LISTED_SOURCES
           ? `${listedSources.slice(0, MAX_LISTED_SOURCES).join(', ')} and ${listedSources.length - MAX_LISTED_SOURCES} more ranges`
           : listedSources.join(', ');
-  const target = multi ? ` on ${destination}` : '';
+  const target = at.multi ? ` on ${at.destination}` : '';
   return {
     port,
     protocol: 'tcp',
-    interfaceId: nic.id,
-    destination,
+    interfaceId: at.nic.id,
+    destination: at.destination,
     scope,
     sources: listedSources,
     via,
@@ -409,10 +499,9 @@ function describeVia(via: Decision[]): string {
   return `via ${via.map(describeDecision).join(' and ')}`;
 }
 
-function listed(items: string[]): string {
-  return items.length <= 2
-    ? items.join(' and ')
-    : `${items.slice(0, 2).join(', ')} and ${items.length - 2} more`;
+/** `items` names the first of `total` things (all of them when there are at most two). */
+function listed(items: string[], total = items.length): string {
+  return total <= 2 ? items.join(' and ') : `${items.slice(0, 2).join(', ')} and ${total - 2} more`;
 }
 
 function exposureSuffix(exposures: Exposure[]): string {

@@ -154,9 +154,13 @@ function nsgProtocol(p: SecurityRule['protocol']): JitProtocol {
 
 function portsOfRule(rule: SecurityRule): { port: number; protocol: JitProtocol }[] {
   const protocol = nsgProtocol(rule.protocol);
-  return destinationPortRanges(rule).flatMap(([lo, hi]) =>
-    Array.from({ length: Math.min(hi - lo + 1, 64) }, (_, i) => ({ port: lo + i, protocol })),
-  );
+  const ranges = destinationPortRanges(rule);
+  const out: { port: number; protocol: JitProtocol }[] = [];
+  for (let r = 0; r < ranges.length; r += 2) {
+    const [lo, hi] = [ranges[r], ranges[r + 1]];
+    for (let port = lo; port <= Math.min(hi, lo + 63); port++) out.push({ port, protocol });
+  }
+  return out;
 }
 
 /** Every grant of ours for this VM found in the cloud, with part counts (for repair by sweeps). */

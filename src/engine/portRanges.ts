@@ -5,34 +5,39 @@
 export type PortRanges = readonly number[];
 
 const ANY_PORT: PortRanges = [0, 65535];
+const NO_PORT: PortRanges = [];
 
-const rangeCache = new Map<string, readonly [number, number] | null>();
+const rangeCache = new Map<string, PortRanges>();
+
+/** One port field text, compiled; cached and shared (treat as immutable). */
+export function portRangesOf(text: string): PortRanges {
+  let ranges = rangeCache.get(text);
+  if (ranges === undefined) {
+    const m = /^\s*(?:(\*)|(\d{1,5})(?:\s*-\s*(\d{1,5}))?)\s*$/.exec(text);
+    ranges = NO_PORT;
+    if (m?.[1]) ranges = ANY_PORT;
+    else if (m) {
+      const lo = Number(m[2]);
+      const hi = m[3] === undefined ? lo : Number(m[3]);
+      if (hi <= 65535 && lo <= hi) ranges = [lo, hi];
+    }
+    if (rangeCache.size > 200_000) rangeCache.clear();
+    rangeCache.set(text, ranges);
+  }
+  return ranges;
+}
 
 /** '*' → 0-65535, 'N' → N-N, 'N-M' → N-M; undefined for anything else (including M < N or > 65535). */
 export function parsePortRange(text: string): readonly [number, number] | undefined {
-  const cached = rangeCache.get(text);
-  if (cached !== undefined) return cached ?? undefined;
-  const m = /^\s*(?:(\*)|(\d{1,5})(?:\s*-\s*(\d{1,5}))?)\s*$/.exec(text);
-  let parsed: readonly [number, number] | undefined;
-  if (m?.[1]) parsed = [0, 65535];
-  else if (m) {
-    const lo = Number(m[2]);
-    const hi = m[3] === undefined ? lo : Number(m[3]);
-    if (hi <= 65535 && lo <= hi) parsed = [lo, hi];
-  }
-  if (rangeCache.size > 200_000) rangeCache.clear();
-  rangeCache.set(text, parsed ?? null);
-  return parsed;
+  const r = portRangesOf(text);
+  return r.length === 2 ? [r[0], r[1]] : undefined;
 }
 
 /** Unparseable entries never match (the service would not have accepted them). */
 export function compilePortRanges(values: readonly string[]): PortRanges {
-  if (values.length === 1 && values[0] === '*') return ANY_PORT;
+  if (values.length === 1) return portRangesOf(values[0]); // the usual case: shared, nothing allocated
   const out: number[] = [];
-  for (const v of values) {
-    const r = parsePortRange(v);
-    if (r) out.push(r[0], r[1]);
-  }
+  for (const v of values) out.push(...portRangesOf(v));
   return out;
 }
 

@@ -30,13 +30,8 @@
  */
 import { decodeAzureRule, vmKeyOf } from './metadata';
 import type { JitPortPolicy, Nsg, SecurityRule } from './model';
-import {
-  destinationPortRanges,
-  destinationPrefixes,
-  portInRanges,
-  prefixMayContain,
-  protocolOverlaps,
-} from './ruleFields';
+import { portInRanges } from './portRanges';
+import { destinationPortRanges, destinationPrefixes, prefixMayContain, protocolOverlaps } from './ruleFields';
 
 export const PRIORITY_MIN = 100;
 export const PRIORITY_MAX = 4096;
@@ -58,7 +53,7 @@ export function mayExpose(rule: SecurityRule, ips: string[], ports: JitPortPolic
   const dests = destinationPrefixes(rule);
   if (!ips.some((ip) => dests.some((d) => prefixMayContain(d, ip)))) return false;
   const ranges = destinationPortRanges(rule);
-  return ports.some((p) => protocolOverlaps(rule.protocol, p.protocol) && portInRanges(p.port, ranges));
+  return ports.some((p) => protocolOverlaps(rule.protocol, p.protocol) && portInRanges(ranges, p.port));
 }
 
 function isOurs(rule: SecurityRule): boolean {

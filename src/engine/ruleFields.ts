@@ -1,55 +1,88 @@
-// Reads an NSG rule's singular-or-plural fields the way the service does, for the write side's
-// conservative questions ("could this rule apply to that VM address and port?").
-import ipaddr from 'ipaddr.js';
-import type { JitProtocol, NsgProtocol, SecurityRule } from './model';
+// Reads an NSG rule's fields the way the service does, for both sides of the engine: the evaluator
+// (exact: what does the rule match?) and the planner (conservative: could the rule apply to that VM
+// address and port?). The service fills either the singular field or the plural one.
+import { parseAddress, parseCidr } from './cidr';
+import type { JitProtocol, SecurityRule } from './model';
+import { compilePortRanges, portRangesOf, type PortRanges } from './portRanges';
 
-export type PortRange = [number, number];
+export const PROTO_TCP = 1;
+export const PROTO_UDP = 2;
 
-export function sourcePrefixes(rule: SecurityRule): string[] {
-  return rule.sourceAddressPrefixes?.length ? rule.sourceAddressPrefixes : [rule.sourceAddressPrefix ?? '*'];
+const NONE: readonly string[] = [];
+const ANY: readonly string[] = ['*'];
+const ANY_PORT = portRangesOf('*');
+
+/** The plural field when it has values, else the singular one; empty when neither is set. */
+export function fieldValues(
+  single: string | undefined,
+  plural: readonly string[] | undefined,
+): readonly string[] {
+  if (plural && plural.length > 0) return plural;
+  return single !== undefined && single !== '' ? [single] : NONE;
 }
 
-export function destinationPrefixes(rule: SecurityRule): string[] {
-  return rule.destinationAddressPrefixes?.length
-    ? rule.destinationAddressPrefixes
-    : [rule.destinationAddressPrefix ?? '*'];
+/** A port field compiled; nothing is allocated for the usual singular texts. */
+function portField(single: string | undefined, plural: readonly string[] | undefined): PortRanges {
+  if (plural && plural.length > 0) return compilePortRanges(plural);
+  return single !== undefined && single !== '' ? portRangesOf(single) : [];
 }
 
-export function destinationPortRanges(rule: SecurityRule): PortRange[] {
-  const texts = rule.destinationPortRanges?.length
-    ? rule.destinationPortRanges
-    : [rule.destinationPortRange ?? '*'];
-  return texts.map((t) => {
-    if (t === '*') return [0, 65535];
-    const [lo, hi] = t.split('-').map(Number);
-    return [lo, hi ?? lo];
-  });
+const PROTOCOL_BITS: Record<string, number> = { '*': PROTO_TCP | PROTO_UDP, tcp: PROTO_TCP, udp: PROTO_UDP };
+
+/** Bits PROTO_TCP / PROTO_UDP of the traffic an NSG protocol ('*', 'Tcp', 'Udp', 'Icmp', …) matches. */
+export function protocolBits(protocol: string): number {
+  // The service's own spellings first: no lower-cased copy for the millions of ordinary rules.
+  switch (protocol) {
+    case 'Tcp':
+      return PROTO_TCP;
+    case 'Udp':
+      return PROTO_UDP;
+    case '*':
+      return PROTO_TCP | PROTO_UDP;
+    default:
+      return PROTOCOL_BITS[protocol.toLowerCase()] ?? 0;
+  }
 }
 
-export function portInRanges(port: number, ranges: PortRange[]): boolean {
-  return ranges.some(([lo, hi]) => port >= lo && port <= hi);
+/** Exact: the ports the rule names; none when the field is missing (the service requires it). */
+export function destinationPorts(rule: SecurityRule): PortRanges {
+  return portField(rule.destinationPortRange, rule.destinationPortRanges);
+}
+
+/** Exact; a missing source port field means any port. */
+export function sourcePorts(rule: SecurityRule): PortRanges {
+  return portField(rule.sourcePortRange ?? '*', rule.sourcePortRanges);
+}
+
+// ---------------------------------------------------------------- conservative readings (write side)
+// A missing field is read as '*': the write side must assume the worst about what a rule covers.
+
+export function sourcePrefixes(rule: SecurityRule): readonly string[] {
+  const values = fieldValues(rule.sourceAddressPrefix, rule.sourceAddressPrefixes);
+  return values.length > 0 ? values : ANY;
+}
+
+export function destinationPrefixes(rule: SecurityRule): readonly string[] {
+  const values = fieldValues(rule.destinationAddressPrefix, rule.destinationAddressPrefixes);
+  return values.length > 0 ? values : ANY;
+}
+
+export function destinationPortRanges(rule: SecurityRule): PortRanges {
+  const none = fieldValues(rule.destinationPortRange, rule.destinationPortRanges).length === 0;
+  return none ? ANY_PORT : destinationPorts(rule);
 }
 
 /** Whether a rule with this protocol applies to some traffic of the JIT protocol. */
-export function protocolOverlaps(rule: NsgProtocol, jit: JitProtocol): boolean {
-  if (rule === '*' || jit === '*') return rule === '*' || rule === 'Tcp' || rule === 'Udp';
-  return rule.toLowerCase() === jit;
+export function protocolOverlaps(rule: string, jit: JitProtocol): boolean {
+  return (protocolBits(rule) & protocolBits(jit)) !== 0;
 }
 
 /**
  * Whether an address prefix may include `ip`. Service tags (and anything that is not an address)
- * answer yes: the write side must assume the worst about what a rule covers.
+ * answer yes.
  */
 export function prefixMayContain(prefix: string, ip: string): boolean {
-  try {
-    const addr = ipaddr.parse(ip);
-    if (prefix.includes('/')) {
-      const [net, bits] = ipaddr.parseCIDR(prefix);
-      return net.kind() === addr.kind() && addr.match(net, bits);
-    }
-    if (ipaddr.isValid(prefix)) return ipaddr.parse(prefix).toString() === addr.toString();
-  } catch {
-    return true;
-  }
-  return true;
+  const c = parseCidr(prefix);
+  const a = parseAddress(ip);
+  return !c || !a || (a.value >= c.first && a.value <= c.last);
 }

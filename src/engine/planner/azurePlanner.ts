@@ -41,11 +41,11 @@ import type {
   SecurityRule,
 } from '../model';
 import type { Plan } from '../operations';
+import { portInRanges } from '../portRanges';
 import { denyPriority, firstExposingRule, grantPriority } from '../priorities';
 import {
   destinationPortRanges,
   destinationPrefixes,
-  portInRanges,
   prefixMayContain,
   protocolOverlaps,
   sourcePrefixes,
@@ -254,7 +254,7 @@ function shadowingDeny(
     .filter((r) => r.direction === 'Inbound' && r.access === 'Deny' && r.priority < priority)
     .filter((r) => decodeAzureRule(r)?.origin !== 'jit-vm-access')
     .filter((r) => protocolOverlaps(r.protocol, protocol))
-    .filter((r) => ports.some((p) => portInRanges(p, destinationPortRanges(r))))
+    .filter((r) => ports.some((p) => portInRanges(destinationPortRanges(r), p)))
     .filter((r) => ips.some((ip) => destinationPrefixes(r).some((d) => prefixMayContain(d, ip))))
     .filter((r) => sourcePrefixes(r).some((s) => sourceMayOverlap(s, source)))
     .sort((a, b) => a.priority - b.priority)[0];

@@ -78,3 +78,27 @@ export function providerTestWorld(): WorldState {
   });
   return { azure: b.build(), aws: emptyAwsWorld() };
 }
+
+/**
+ * Two VMs whose only way in is a NIC NSG rule allowing SSH from the `VirtualNetwork` tag: one in a VNet
+ * with a private address space, one in a VNet whose address space is public (allowed in Azure). Only
+ * the VNet's address space tells them apart.
+ */
+export function virtualNetworkTagWorld(): WorldState {
+  const b = new AzureWorldBuilder();
+  b.principal('alice', 'Owner', ['*']);
+  b.subscription(SUB, 'VirtualNetwork tag');
+  const at: Location = { sub: SUB, rg: RG, location: 'westeurope' };
+  b.resourceGroup(at);
+  const vm = (name: string, addressSpace: string, subnetPrefix: string, privateIp: string) => {
+    const net = b.vnet(at, `${name}-vnet`, addressSpace, [{ name: 'snet', prefix: subnetPrefix }]);
+    const nsgId = b.nsg(at, `${name}-nsg`, [
+      { name: 'SSH-From-VNet', priority: 300, access: 'Allow', source: 'VirtualNetwork', ports: '22' },
+    ]);
+    const nic = b.nic(at, `${name}-nic`, { subnetId: net['snet'], privateIp, nsgId });
+    b.vm(at, name, { osType: 'Linux', nicIds: [nic] });
+  };
+  vm('vm-vnet-private', '10.60.0.0/16', '10.60.1.0/24', '10.60.1.4');
+  vm('vm-vnet-public', '20.50.0.0/16', '20.50.1.0/24', '20.50.1.4');
+  return { azure: b.build(), aws: emptyAwsWorld() };
+}
