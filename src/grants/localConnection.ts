@@ -1,35 +1,18 @@
 // Connecting to the local cloud (the sandbox, tests, `jit --local`): real Azure and AWS providers
 // pointed at its loopback endpoints, signed in as one of its principals. Takes the LocalCloudInfo the
-// local cloud prints (structurally: grants/ does not import localcloud/).
+// local cloud prints (its type lives in cloud/: grants/ does not import localcloud/).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { AwsProvider } from '../cloud/aws/provider';
 import { AzureProvider } from '../cloud/azure/azureProvider';
+import type { LocalCloudInfo } from '../cloud/localCloudInfo';
 import type { CloudProvider } from '../cloud/provider';
 import { FixedIpSource, type MyIpSource } from './myIp';
 
-/** The parts of the local cloud's `LocalCloudInfo` a connection needs. */
-export interface LocalCloudEndpoints {
-  azure: {
-    endpoint: string;
-    caPem: string;
-    principals: { name: string; token: string }[];
-  };
-  aws: {
-    endpoint: string;
-    principals: {
-      name: string;
-      accessKeyId: string;
-      secretAccessKey: string;
-      accountId: string;
-      profile: string;
-    }[];
-    regions: string[];
-  };
-  admin: string[];
-}
+/** The parts of the local cloud's ready line a connection needs. */
+export type LocalCloudEndpoints = Pick<LocalCloudInfo, 'azure' | 'aws' | 'admin'>;
 
 /**
  * The client address the sandbox pretends the user has (a documentation address): the local cloud

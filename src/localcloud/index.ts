@@ -1,6 +1,7 @@
 // The local cloud: an ARM HTTPS server and an EC2 HTTP server on 127.0.0.1 sharing one world,
 // realism knobs and traffic log. Started in-process (extension sandbox, tests, benchmarks) or by
 // main.ts from the command line.
+import type { LocalCloudInfo } from '../cloud/localCloudInfo';
 import { createAwsServer } from './aws/server';
 import { AwsWorld } from './aws/state';
 import { createAzureServer } from './azure/server';
@@ -10,6 +11,8 @@ import { Realism, type RealismOptions } from './shared/realism';
 import { generateLocalTls } from './shared/tls';
 import { TrafficLog } from './shared/trafficLog';
 import { assertWorldShape, buildWorld, type GenerateOptions, type WorldState } from './worlds/index';
+
+export type { LocalCloudInfo };
 
 export type { WorldState, GenerateOptions } from './worlds/index';
 export type { RealismOptions, FaultRule } from './shared/realism';
@@ -24,28 +27,6 @@ export interface StartOptions {
   /** 0 (default) picks a free port. */
   azurePort?: number;
   awsPort?: number;
-}
-
-export interface LocalCloudInfo {
-  event: 'ready';
-  azure: {
-    endpoint: string;
-    caPem: string;
-    tenantId: string;
-    principals: { name: string; role: string; token: string; objectId: string }[];
-  };
-  aws: {
-    endpoint: string;
-    principals: {
-      name: string;
-      accessKeyId: string;
-      secretAccessKey: string;
-      accountId: string;
-      profile: string;
-    }[];
-    regions: string[];
-  };
-  admin: string[];
 }
 
 export interface LocalCloud {
