@@ -3,11 +3,17 @@
 //                                                                 (target: well under 100 ms in total)
 //   plan one access request on an NSG of 1,000 rules             (target: < 1 ms)
 //
-// The world is meant to look like a real subscription's: every NIC NSG has its own rules, drawn from
-// a pool of common patterns (management ports from the Internet, '*' or office ranges, web ports,
-// VirtualNetwork, AzureLoadBalancer, service tags, plural fields, IPv6, deny rules, UDP/ICMP,
-// outbound rules, ASG destinations, Defender JIT rules) with per-VM destination addresses; rule
-// objects have the varied shapes the Azure provider produces (optional fields only when set).
+// The world is meant to look like a real subscription's: every NIC NSG has its own rules, most of
+// them application rules (web 80/443 from the Internet, app and DB ports from the VNet or specific
+// subnets, partner ranges, service tags, AzureLoadBalancer, UDP/ICMP, denies for SMB/RPC, IPv6, ASG
+// destinations, outbound rules) and a handful about management ports: about 3.5% of inbound rules
+// name 22/3389/5985/5986 (from offices, the bastion subnet or the VNet, denies from the Internet,
+// very rarely one open to everybody) and about 1.5% cover every port (VNet, load balancer, deny-all).
+// Each subnet NSG starts with a gate for the management ports: most turn the Internet away, one in
+// eight admits three office ranges, one in eight (a DMZ) leaves it to the rules below, so only a
+// minority of VMs are exposed. Some VMs are dual-stack, some carry Defender JIT's deny rule; rule
+// objects have the varied shapes the Azure provider produces (optional fields only when set) and
+// per-VM destination addresses. The printed world line gives the resulting shares and counts.
 //
 // Classification is timed three ways:
 //   first  the very first classification in this process (code not yet optimised, every cache empty)
@@ -70,6 +76,8 @@ interface Place {
   /** The VM's private IPv4 address (NIC NSGs) or the subnet's prefix (subnet NSGs). */
   target: string;
   subnet: string;
+  /** The VNet's bastion subnet, where admins come from. */
+  bastion: string;
   /** Set on the few dual-stack VMs. */
   targetV6?: string;
 }
@@ -89,7 +97,9 @@ const OFFICES = [
 const SERVICE_TAGS = ['AzureCloud', 'Storage.WestEurope', 'GatewayManager', 'AzureMonitor', 'Sql'];
 const MANAGEMENT = ['22', '3389', '5985-5986', '5986'];
 const WEB = ['80', '443', '8080-8090', '8443'];
-const APP = ['1433', '5432', '6379', '9000-9100', '27017'];
+const APP = ['8000', '8081', '9000-9100', '5672', '6443', '9200'];
+const DB = ['1433', '5432', '3306', '6379', '27017'];
+const PARTNERS = ['52.174.20.0/24', '20.61.15.128/25', '81.2.69.160/27', '198.51.100.64/26'];
 
 function pick<T>(rand: Draw, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)];
@@ -134,8 +144,23 @@ function inboundRule(place: Place, rand: Draw): RuleBody {
     return r < 0.5 ? [place.target] : r < 0.7 ? [place.subnet] : r < 0.85 ? ['*'] : ['VirtualNetwork'];
   };
   const r = rand();
-  if (r < 0.18) return body('Allow', 'Tcp', [pick(rand, OFFICES)], [pick(rand, MANAGEMENT)], own());
-  if (r < 0.2)
+  // Management ports (about 3.5% of inbound rules name one): from offices, the bastion subnet or the
+  // VNet, denies from the Internet, and very rarely one open to everybody.
+  if (r < 0.012) return body('Allow', 'Tcp', [pick(rand, OFFICES)], [pick(rand, MANAGEMENT)], own());
+  if (r < 0.022)
+    return body(
+      'Allow',
+      'Tcp',
+      [pick(rand, [place.bastion, 'VirtualNetwork'])],
+      [pick(rand, MANAGEMENT)],
+      own(),
+    );
+  if (r < 0.027) {
+    const offices = [pick(rand, OFFICES), pick(rand, OFFICES), pick(rand, OFFICES)];
+    return body('Allow', 'Tcp', offices, ['22', '3389', pick(rand, WEB)], own());
+  }
+  if (r < 0.034) return body('Deny', 'Tcp', [pick(rand, ['Internet', '*'])], [pick(rand, MANAGEMENT)], own());
+  if (r < 0.035)
     return body(
       'Allow',
       'Tcp',
@@ -143,10 +168,27 @@ function inboundRule(place: Place, rand: Draw): RuleBody {
       [pick(rand, MANAGEMENT)],
       own(),
     );
-  if (r < 0.36) return body('Allow', 'Tcp', [pick(rand, ['*', 'Internet'])], [pick(rand, WEB)], own());
-  if (r < 0.42) return body('Allow', '*', ['VirtualNetwork'], ['*'], ['VirtualNetwork']);
-  if (r < 0.45) return body('Allow', '*', ['AzureLoadBalancer'], ['*'], ['*']);
-  if (r < 0.55)
+  // Every port (about 1.5%): the VNet, the load balancer's probes, a deny-all near the bottom.
+  if (r < 0.041) return body('Allow', '*', ['VirtualNetwork'], ['*'], ['VirtualNetwork']);
+  if (r < 0.045) return body('Allow', '*', ['AzureLoadBalancer'], ['*'], ['*']);
+  if (r < 0.05)
+    return body('Deny', '*', ['*'], ['*'], own(), { sourcePortRange: pick(rand, ['*', '1024-65535']) });
+  // Application traffic: the bulk of a real NSG.
+  if (r < 0.25) return body('Allow', 'Tcp', [pick(rand, ['*', 'Internet'])], [pick(rand, WEB)], own());
+  if (r < 0.27)
+    return body('Allow', 'Tcp', [pick(rand, ['2001:db8:1234::/48', '::/0'])], [pick(rand, WEB)], ['*']);
+  if (r < 0.52)
+    return body('Allow', 'Tcp', [pick(rand, ['VirtualNetwork', place.subnet])], [pick(rand, APP)], own());
+  if (r < 0.66)
+    return body(
+      'Allow',
+      'Tcp',
+      [place.subnet, pick(rand, ['10.200.0.0/16', '10.201.4.0/22'])],
+      [pick(rand, DB)],
+      own(),
+    );
+  if (r < 0.74) return body('Allow', 'Tcp', [pick(rand, PARTNERS)], [pick(rand, [...WEB, ...APP])], own());
+  if (r < 0.82)
     return body(
       'Allow',
       'Tcp',
@@ -154,33 +196,17 @@ function inboundRule(place: Place, rand: Draw): RuleBody {
       [pick(rand, ['443', '65200-65535', '1433'])],
       own(),
     );
-  if (r < 0.63) {
-    const offices = [pick(rand, OFFICES), pick(rand, OFFICES), pick(rand, OFFICES)];
-    return body('Allow', 'Tcp', offices, ['22', '3389', pick(rand, WEB)], own());
-  }
-  if (r < 0.66)
-    return body(
-      'Allow',
-      'Tcp',
-      [pick(rand, ['2001:db8:1234::/48', '::/0'])],
-      [pick(rand, ['22', '443'])],
-      ['*'],
-    );
-  if (r < 0.76) {
-    const source = pick(rand, ['Internet', '*', '45.33.0.0/16', '185.220.100.0/22']);
+  if (r < 0.87)
     return body(
       'Deny',
       pick(rand, ['Tcp', '*'] as const),
-      [source],
-      [pick(rand, [...MANAGEMENT, '*', '445'])],
+      [pick(rand, ['Internet', '45.33.0.0/16'])],
+      [pick(rand, ['445', '135-139', '1433'])],
       own(),
     );
-  }
-  if (r < 0.78) return body('Deny', '*', ['*'], ['*'], own(), { sourcePortRange: '1024-65535' });
-  if (r < 0.84) return body('Allow', 'Udp', ['*'], [pick(rand, ['53', '123', '500-4500'])], own());
-  if (r < 0.86) return body('Allow', 'Icmp', ['*'], ['*'], own());
-  if (r < 0.96) return body('Allow', 'Tcp', [place.subnet, '10.200.0.0/16'], [pick(rand, APP)], own());
-  return body('Allow', 'Tcp', ['VirtualNetwork'], [pick(rand, APP)], [], {
+  if (r < 0.92) return body('Allow', 'Udp', ['*'], [pick(rand, ['53', '123', '500', '4500'])], own());
+  if (r < 0.94) return body('Allow', 'Icmp', ['*'], ['*'], own());
+  return body('Allow', 'Tcp', ['VirtualNetwork'], [pick(rand, [...APP, ...DB])], [], {
     destinationApplicationSecurityGroupIds: [
       `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg-db`,
     ],
@@ -197,9 +223,12 @@ function outboundRule(rand: Draw): RuleBody {
   );
 }
 
-/** `count` distinct priorities in 100-4096, in random order (the service lists rules by name, not priority). */
+/** Priorities 100 and 101 are kept for the subnet NSGs' gate rules. */
+const FIRST_DRAWN_PRIORITY = 102;
+
+/** `count` distinct priorities in 102-4096, in random order (the service lists rules by name, not priority). */
 function priorities(count: number, rand: Draw): number[] {
-  const all = Array.from({ length: 3997 }, (_, i) => 100 + i);
+  const all = Array.from({ length: 4097 - FIRST_DRAWN_PRIORITY }, (_, i) => FIRST_DRAWN_PRIORITY + i);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(rand() * (all.length - i));
     [all[i], all[j]] = [all[j], all[i]];
@@ -239,6 +268,36 @@ function nsgRules(place: Place, count: number, rand: Draw, defenderJit: boolean)
   return rules;
 }
 
+/**
+ * What a subnet NSG does about the management ports at the top of its list (priorities 100, 101):
+ * most subnets turn the Internet away, one in eight lets the offices in, and one in eight (a DMZ)
+ * leaves it to the rules below and the NIC NSGs.
+ */
+function subnetGate(place: Place, s: number): SecurityRule[] {
+  const gate = (name: string, priority: number, b: RuleBody): SecurityRule => ({
+    name,
+    id: `${place.nsgId}/securityRules/${name}`,
+    priority,
+    direction: 'Inbound',
+    ...b,
+  });
+  const denyInternet = (priority: number): SecurityRule =>
+    gate(
+      'deny-mgmt-internet',
+      priority,
+      body('Deny', 'Tcp', ['Internet'], ['22', '3389', '5985-5986'], ['*']),
+    );
+  if (s % 8 === 0) return [];
+  if (s % 8 === 4) {
+    const offices = OFFICES.slice(0, 3);
+    return [
+      gate('allow-mgmt-offices', 100, body('Allow', 'Tcp', offices, ['22', '3389', '5985-5986'], ['*'])),
+      denyInternet(101),
+    ];
+  }
+  return [denyInternet(100)];
+}
+
 function nsgOf(id: string, rules: SecurityRule[]): Nsg {
   return {
     id,
@@ -249,6 +308,10 @@ function nsgOf(id: string, rules: SecurityRule[]): Nsg {
   };
 }
 
+function bastionOf(s: number): string {
+  return `10.${s >> 2}.254.0/26`;
+}
+
 /** A fresh world: every object (and every dynamic string) new, the content the same for a given seed. */
 function buildWorld(seed: number): AzureVmNetwork[] {
   const rand = prng(seed);
@@ -257,8 +320,10 @@ function buildWorld(seed: number): AzureVmNetwork[] {
   for (let s = 0; s < subnetCount; s++) {
     const id = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/networkSecurityGroups/nsg-subnet-${s}`;
     const prefix = `10.${s >> 2}.${s & 3}.0/24`;
-    const place = { nsgId: id, target: prefix, subnet: prefix };
-    subnetNsgs.push(nsgOf(id, nsgRules(place, RULES_PER_SUBNET_NSG, rand, false)));
+    const place = { nsgId: id, target: prefix, subnet: prefix, bastion: bastionOf(s) };
+    const gate = subnetGate(place, s);
+    const rules = nsgRules(place, RULES_PER_SUBNET_NSG - gate.length, rand, false);
+    subnetNsgs.push(nsgOf(id, [...gate, ...rules]));
   }
   const nets: AzureVmNetwork[] = [];
   for (let i = 0; i < VMS; i++) {
@@ -267,7 +332,8 @@ function buildWorld(seed: number): AzureVmNetwork[] {
     const nsgId = `${rg}/Microsoft.Network/networkSecurityGroups/vm-${i}-nsg`;
     const ip = `10.${s >> 2}.${s & 3}.${4 + (i % VMS_PER_SUBNET)}`;
     const ipv6 = i % 30 === 0 ? `fd00:db8:${s}::${(4 + (i % VMS_PER_SUBNET)).toString(16)}` : undefined;
-    const place: Place = { nsgId, target: ip, subnet: `10.${s >> 2}.${s & 3}.0/24`, targetV6: ipv6 };
+    const subnet = `10.${s >> 2}.${s & 3}.0/24`;
+    const place: Place = { nsgId, target: ip, subnet, bastion: bastionOf(s), targetV6: ipv6 };
     const own = nsgOf(nsgId, nsgRules(place, RULES_PER_NSG, rand, i % 20 === 0));
     const subnetNsg = subnetNsgs[s];
     const nic: NetworkInterface = {
@@ -318,17 +384,55 @@ interface ClassifyTimes {
   cold: number[];
   warm: number[];
   /** What one classification of the world produces (counted outside the timed runs). */
-  output: { inboundRules: number; unhealthy: number; exposures: number; sourceCidrs: number };
+  output: {
+    inboundRules: number;
+    /** Inbound TCP rules naming a management port (22, 3389, 5985, 5986; '*' ports not counted). */
+    managementRules: number;
+    /** Inbound TCP rules for every port ('*'), which a management-port walk also visits. */
+    allPortRules: number;
+    unhealthy: number;
+    exposedVms: number;
+    exposures: number;
+    sourceCidrs: number;
+  };
+}
+
+const MANAGEMENT_PORTS = [22, 3389, 5985, 5986];
+
+function portTexts(r: SecurityRule): string[] {
+  return r.destinationPortRanges ?? (r.destinationPortRange ? [r.destinationPortRange] : []);
+}
+
+function namesManagementPort(r: SecurityRule): boolean {
+  return portTexts(r).some((t) => {
+    if (t === '*') return false;
+    const [lo, hi = lo] = t.split('-').map(Number);
+    return MANAGEMENT_PORTS.some((p) => p >= lo && p <= hi);
+  });
 }
 
 function outputOf(nets: readonly AzureVmNetwork[]): ClassifyTimes['output'] {
-  const output = { inboundRules: 0, unhealthy: 0, exposures: 0, sourceCidrs: 0 };
+  const output = {
+    inboundRules: 0,
+    managementRules: 0,
+    allPortRules: 0,
+    unhealthy: 0,
+    exposedVms: 0,
+    exposures: 0,
+    sourceCidrs: 0,
+  };
   const nsgs = new Set(nets.flatMap((n) => Object.values(n.nsgs)));
-  for (const nsg of nsgs)
-    output.inboundRules += nsg.securityRules.filter((r) => r.direction === 'Inbound').length;
+  for (const nsg of nsgs) {
+    const inbound = nsg.securityRules.filter((r) => r.direction === 'Inbound');
+    const tcp = inbound.filter((r) => r.protocol === 'Tcp' || r.protocol === '*');
+    output.inboundRules += inbound.length;
+    output.managementRules += tcp.filter(namesManagementPort).length;
+    output.allPortRules += tcp.filter((r) => portTexts(r).includes('*')).length;
+  }
   for (const net of nets) {
     const c = classify(net);
     if (c.status === 'unhealthy') output.unhealthy++;
+    if (c.exposures.length > 0) output.exposedVms++;
     output.exposures += c.exposures.length;
     for (const e of c.exposures) output.sourceCidrs += e.sources.length;
   }
@@ -354,7 +458,7 @@ function benchPlan(runs: number): number[] {
   for (let r = 0; r < runs; r++) {
     const ip = '10.0.1.4';
     const nsgId = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/big`;
-    const place = { nsgId, target: ip, subnet: '10.0.1.0/24' };
+    const place = { nsgId, target: ip, subnet: '10.0.1.0/24', bastion: bastionOf(0) };
     const rules = nsgRules(place, BIG_NSG_RULES, rand, false).map((x, i) => ({
       ...x,
       priority: 300 + i * 3,
@@ -456,10 +560,16 @@ for (const r of rows) {
     r.ms < r.target ? ' yes' : ' NO',
   );
 }
+function percent(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)}%`;
+}
+
 const out = classifyTimes.output;
 console.log(
-  `world: ${VMS} VMs, ${out.inboundRules} inbound rules in ${VMS + Math.ceil(VMS / VMS_PER_SUBNET)} NSGs; ` +
-    `one classification: ${out.unhealthy} unhealthy, ${out.exposures} exposures listing ${out.sourceCidrs} source CIDRs`,
+  `world: ${VMS} VMs, ${out.inboundRules} inbound rules in ${VMS + Math.ceil(VMS / VMS_PER_SUBNET)} NSGs ` +
+    `(${percent(out.managementRules, out.inboundRules)} name a management port, ${percent(out.allPortRules, out.inboundRules)} cover every port); ` +
+    `one classification: ${out.unhealthy} unhealthy, ${out.exposedVms} VMs exposed, ` +
+    `${out.exposures} exposures listing ${out.sourceCidrs} source CIDRs`,
 );
 const json: Record<string, unknown> = { bench: 'engine', runs, ...out };
 for (const r of rows) {

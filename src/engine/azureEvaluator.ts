@@ -138,11 +138,14 @@ export interface CompiledNsg {
 const AZURE_LOAD_BALANCER = AddressSet.fromCidrs(['168.63.129.16/32']);
 const NEVER: PrefixMatcher = { any: false, vnet: false, internet: false, set: AddressSet.EMPTY };
 
+const ANYWHERE: PrefixMatcher = { any: true, vnet: false, internet: false, set: AddressSet.EMPTY };
+
 const prefixCache = new Map<string, PrefixMatcher>();
 
 /** Cached by text: the same prefixes recur across rules and NSGs. */
 function compilePrefixes(values: readonly string[]): PrefixMatcher {
   if (values.length === 0) return NEVER; // ASG-only (or empty) side: no concrete address matches
+  if (values.length === 1 && values[0] === '*') return ANYWHERE; // the commonest text: no lookup
   const key = values.length === 1 ? values[0] : values.join('\n');
   let m = prefixCache.get(key);
   if (!m) {
@@ -299,6 +302,9 @@ export interface AzureContext {
   key: string;
   vnet: AddressSet;
   internet: AddressSet;
+  /** `internet` split by family. */
+  internetV4: AddressSet;
+  internetV6: AddressSet;
 }
 
 const contexts = new Map<string, AzureContext>();
@@ -309,7 +315,14 @@ export function azureContext(nic: NetworkInterface): AzureContext {
   let ctx = contexts.get(key);
   if (!ctx) {
     const vnet = AddressSet.fromCidrs(prefixes);
-    ctx = { key, vnet, internet: PUBLIC_ADDRESSES.subtract(vnet) };
+    const internet = PUBLIC_ADDRESSES.subtract(vnet);
+    ctx = {
+      key,
+      vnet,
+      internet,
+      internetV4: internet.intersect(AddressSet.ALL_IPV4),
+      internetV6: internet.intersect(AddressSet.ALL_IPV6),
+    };
     if (contexts.size > 1000) contexts.clear();
     contexts.set(key, ctx);
   }
@@ -515,6 +528,33 @@ export function reachableOnPath(
     if (parts.length === 0) break;
   }
   return parts;
+}
+
+/**
+ * Whether any internet address (as the NIC sees it) of the destination's family gets through the
+ * path: reachableOnPath restricted to the sources an exposure is about. The walk starts from those
+ * few ranges and stops as soon as they are decided, so the common answer (a gate rule turns the
+ * Internet away) costs a rule or two and builds no source sets for the VNet's own traffic.
+ */
+export function internetReachesOnPath(
+  path: readonly CompiledPathStep[],
+  ctx: AzureContext,
+  destination: Address,
+  port: number,
+  protocol: TrafficProtocol,
+): boolean {
+  let through = destination.family === 4 ? ctx.internetV4 : ctx.internetV6;
+  if (through.isEmpty) return false;
+  const point = pointOf(destination.value);
+  const bit = protocolBit(protocol);
+  for (const { compiled } of path) {
+    let allowed = AddressSet.EMPTY;
+    for (const share of sharesOf(compiled, port, bit, point, through, ctx, true))
+      allowed = allowed.union(share.sources);
+    if (allowed.isEmpty) return false;
+    through = allowed;
+  }
+  return true;
 }
 
 /** Could the rule's destination be `destination` (a private IP of the VM)? ASG-only: we cannot tell → yes. */

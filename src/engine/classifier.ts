@@ -30,6 +30,7 @@ import {
   type CompiledPathStep,
   type CompiledRule,
   reachableOnPath,
+  internetReachesOnPath,
   ruleAt,
   ruleTargetsPoint,
 } from './azureEvaluator';
@@ -37,7 +38,7 @@ import { type Address, type IpFamily, parseAddress } from './cidr';
 import type { Decision } from './evaluator';
 import { firewallHasAllowRule, firewallShares } from './firewallEvaluator';
 import { decodeAwsTags, decodeAzureRule, NAME_PREFIX, vmKeyOf } from './metadata';
-import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, VmNetwork } from './model';
+import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, Nsg, VmNetwork } from './model';
 import { DEFAULT_JIT_PORTS } from './model';
 
 export type ClassificationStatus = 'healthy' | 'unhealthy' | 'notApplicable';
@@ -79,10 +80,133 @@ export function isDefenderJitRuleName(name: string): boolean {
   return DEFENDER_RULE.test(name);
 }
 
+/**
+ * What an Azure classification was computed from, beyond the network object it is cached on: the
+ * objects and values it read that a simulator may change in place, compared by identity or value.
+ * An NSG's rules count as unchanged while its rule list is the same array of the same length
+ * (checking every rule object costs as much as a fresh classification: millions of reads).
+ */
+interface ClassifiedFrom {
+  /** A copy of the ports asked about, and the array itself (same array, same content: no compare). */
+  ports: readonly number[];
+  portsAsked: readonly number[];
+  vm: AzureVmNetwork['vm'];
+  nsgs: Array<Nsg | undefined>;
+  inputs: unknown[];
+  result: Classification;
+}
+
+/**
+ * Earlier Azure classifications, per network object. Network objects are treated as immutable once
+ * read: providers hand out fresh objects on every read, and simulate.ts applies a plan to a copy of
+ * the world. So classifying the same objects again (a tree refresh without changes) returns the
+ * earlier answer. Code that edits a rule object in place, replaces a rule inside the same list or
+ * adds or replaces an entry of `net.nsgs` must hand over new network objects. VMs behind a firewall (rare) are always classified afresh:
+ * their rule collections would need watching too.
+ */
+const azureClassifications = new WeakMap<AzureVmNetwork, ClassifiedFrom>();
+
+/** The NSGs on the VM's paths, subnet's then NIC's for each interface (undefined where none). */
+function pathNsgs(net: AzureVmNetwork): Array<Nsg | undefined> {
+  const nsgs: Array<Nsg | undefined> = [];
+  for (const nic of net.vm.interfaces) {
+    nsgs.push(nic.subnetNsgId ? net.nsgs[nic.subnetNsgId] : undefined);
+    nsgs.push(nic.nsgId ? net.nsgs[nic.nsgId] : undefined);
+  }
+  return nsgs;
+}
+
+/**
+ * Hands `visit` the values an Azure classification depends on, in a fixed order, until it answers
+ * false: a visitor rather than a list, so that the check on a repeat call allocates nothing. The
+ * NSGs are given (as pathNsgs found them): looking them up again by their long ids would cost more
+ * than the rest of the check, and `net.nsgs` itself is compared by identity.
+ */
+function visitAzureInputs(
+  net: AzureVmNetwork,
+  nsgs: ReadonlyArray<Nsg | undefined>,
+  visit: (value: unknown) => boolean,
+): boolean {
+  const vm = net.vm;
+  if (!(visit(net.nsgs) && visit(vm.id) && visit(vm.powerState) && visit(vm.classic))) return false;
+  if (!visit(vm.interfaces.length)) return false;
+  for (const nic of vm.interfaces) {
+    const same =
+      visit(nic) &&
+      visit(nic.privateIps) &&
+      visit(nic.privateIps.length) &&
+      visit(nic.vnetAddressPrefixes) &&
+      visit(nic.subnetNsgId) &&
+      visit(nic.nsgId);
+    if (!same) return false;
+  }
+  for (const nsg of nsgs) {
+    if (!visit(nsg)) return false;
+    if (!nsg) continue;
+    const custom = nsg.securityRules;
+    const defaults = nsg.defaultSecurityRules;
+    const same =
+      visit(nsg.flushConnection) &&
+      visit(custom) &&
+      visit(custom.length) &&
+      visit(defaults) &&
+      visit(defaults.length);
+    if (!same) return false;
+  }
+  return true;
+}
+
+function azureInputs(net: AzureVmNetwork, nsgs: ReadonlyArray<Nsg | undefined>): unknown[] {
+  const inputs: unknown[] = [];
+  visitAzureInputs(net, nsgs, (value) => inputs.push(value) > 0);
+  return inputs;
+}
+
+function sameAzureInputs(net: AzureVmNetwork, earlier: ClassifiedFrom): boolean {
+  let i = 0;
+  const { inputs } = earlier;
+  return visitAzureInputs(net, earlier.nsgs, (value) => value === inputs[i++]) && i === inputs.length;
+}
+
+function samePorts(earlier: ClassifiedFrom, ports: readonly number[]): boolean {
+  const a = earlier.ports;
+  if (earlier.portsAsked === ports) return true; // usually DEFAULT_JIT_PORTS itself
+  return a.length === ports.length && a.every((p, i) => p === ports[i]);
+}
+
+/**
+ * Classifies one VM. Results may be shared between calls on the same unchanged network objects:
+ * treat them (and their arrays) as read-only.
+ */
 export function classify(
   net: VmNetwork,
   managementPorts: readonly number[] = DEFAULT_JIT_PORTS,
 ): Classification {
+  if (net.cloud !== 'azure' || net.firewalls.length > 0) return classifyFresh(net, managementPorts);
+  const earlier = azureClassifications.get(net);
+  if (
+    earlier &&
+    earlier.vm === net.vm &&
+    samePorts(earlier, managementPorts) &&
+    sameAzureInputs(net, earlier)
+  ) {
+    return { ...earlier.result };
+  }
+  const result = classifyFresh(net, managementPorts);
+  const nsgs = pathNsgs(net);
+  const inputs = azureInputs(net, nsgs);
+  azureClassifications.set(net, {
+    ports: managementPorts.slice(),
+    portsAsked: managementPorts,
+    vm: net.vm,
+    nsgs,
+    inputs,
+    result,
+  });
+  return { ...result };
+}
+
+function classifyFresh(net: VmNetwork, managementPorts: readonly number[]): Classification {
   const result =
     net.cloud === 'azure' ? classifyAzure(net, managementPorts) : classifyAws(net, managementPorts);
   const power = net.vm.powerState;
@@ -260,7 +384,8 @@ function azureExposures(
       const address = parseAddress(destination);
       const where = { nic, destination, family: address?.family ?? 4, internet: ctx.internet, multi };
       for (const port of ports) {
-        if (address) {
+        // Most ports of most VMs are closed to the Internet: say so cheaply before splitting every source.
+        if (address && internetReachesOnPath(path, ctx, address, port, 'tcp')) {
           for (const part of reachableOnPath(path, ctx, address, port, 'tcp')) {
             const e = exposure(port, where, part.sources, part.via);
             if (e) out.push(e);

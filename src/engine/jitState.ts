@@ -14,7 +14,7 @@ import type {
   SecurityRule,
   VmNetwork,
 } from './model';
-import { destinationPortRanges, sourcePrefixes } from './ruleFields';
+import { destinationPortRanges, fieldValues } from './ruleFields';
 
 /** One NSG on the VM's inbound path and the VM's private addresses it filters. */
 export interface NsgOnPath {
@@ -95,6 +95,7 @@ class GrantAccumulator {
     ref: GrantRuleRef,
     source: string,
     ports: { port: number; protocol: JitProtocol }[],
+    sourceKind: 'rule' | 'requester' = 'rule',
   ): void {
     const id = meta.grantId!;
     let entry = this.byId.get(id);
@@ -118,6 +119,7 @@ class GrantAccumulator {
       };
       this.byId.set(id, entry);
     }
+    if (sourceKind === 'requester') entry.grant.source = source;
     // An interrupted extend leaves parts with different expiries: the earliest one counts.
     entry.grant.expiresAt = Math.min(entry.grant.expiresAt, meta.expiresAt!);
     entry.expectedParts = Math.max(entry.expectedParts, meta.parts ?? 1);
@@ -170,12 +172,11 @@ export function foundGrantsOf(net: VmNetwork): FoundGrant[] {
     for (const { nsg } of nsgsOnPath(net)) {
       for (const { rule, meta } of ourAzureRules(nsg, net.vm.id)) {
         if (meta.kind !== 'grant') continue;
-        acc.add(
-          meta,
-          { kind: 'nsgRule', nsgId: nsg.id, ruleName: rule.name },
-          sourcePrefixes(rule)[0],
-          portsOfRule(rule),
-        );
+        // Our grant rules always name exactly one source; anything else is a malformed part, left out
+        // so the grant reads as incomplete (verification fails, a sweep repairs) instead of as '*'.
+        const sources = fieldValues(rule.sourceAddressPrefix, rule.sourceAddressPrefixes);
+        if (sources.length !== 1) continue;
+        acc.add(meta, { kind: 'nsgRule', nsgId: nsg.id, ruleName: rule.name }, sources[0], portsOfRule(rule));
       }
     }
     const key = vmKeyOf(net.vm.id);
@@ -193,7 +194,9 @@ export function foundGrantsOf(net: VmNetwork): FoundGrant[] {
             collection: collection.name,
             ruleName: rule.name,
           };
-          acc.add(meta, ref, rule.sourceAddresses[0] ?? '*', [{ port, protocol }]);
+          if (rule.sourceAddresses.length !== 1) continue; // malformed part, as for NSG rules above
+          // The requester's address lives here; the grant's NSG rules name the firewall's instead.
+          acc.add(meta, ref, rule.sourceAddresses[0], [{ port, protocol }], 'requester');
           acc.connect(meta.grantId!, {
             port,
             host: rule.destinationAddresses[0],

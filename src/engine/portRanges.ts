@@ -9,8 +9,31 @@ const NO_PORT: PortRanges = [];
 
 const rangeCache = new Map<string, PortRanges>();
 
+/** Per port number, its one-port range, shared. */
+const SINGLE_PORTS: Array<PortRanges | undefined> = new Array<PortRanges | undefined>(65536);
+
+/**
+ * '*' and plain port numbers (most port texts) without a cache lookup: texts read from the cloud are
+ * fresh strings, and hashing millions of them costs more than reading their few characters.
+ */
+function commonPortText(text: string): PortRanges | undefined {
+  if (text === '*') return ANY_PORT;
+  const n = text.length;
+  if (n === 0 || n > 5) return undefined;
+  let port = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    port = port * 10 + digit;
+  }
+  if (port > 65535) return NO_PORT;
+  return (SINGLE_PORTS[port] ??= [port, port]);
+}
+
 /** One port field text, compiled; cached and shared (treat as immutable). */
 export function portRangesOf(text: string): PortRanges {
+  const common = commonPortText(text);
+  if (common !== undefined) return common;
   let ranges = rangeCache.get(text);
   if (ranges === undefined) {
     const m = /^\s*(?:(\*)|(\d{1,5})(?:\s*-\s*(\d{1,5}))?)\s*$/.exec(text);
