@@ -73,7 +73,7 @@
           cell('td', g.ports),
           cell('td', g.source, 'mono'),
           cell('td', g.mine ? s.you + ' (' + g.requester + ')' : g.requester),
-          cell('td', g.justification || '—'),
+          cell('td', g.justification || '—', 'wrap'),
           time,
           actions,
         );

@@ -13,25 +13,39 @@ function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Points the extension at its local cloud with the demo world. */
+const SANDBOX = { 'jitAccess.sandbox.enabled': true };
+
+/** A folder whose workspace settings select the sandbox, so the desktop user's own settings stay as they are. */
+function demoFolder(): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-demo-'));
+  fs.mkdirSync(path.join(folder, '.vscode'));
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(SANDBOX, null, 2));
+  return folder;
+}
+
 async function main(): Promise<void> {
   const outDir = path.join(repoRoot, 'dist');
   fs.mkdirSync(outDir, { recursive: true });
   console.log('Building and packaging the extension…');
   const vsix = packageProduct(outDir);
-  console.log(`Packaged ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `Packaged ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`,
+  );
 
   if (onPath('code') && !process.env.JIT_DEMO_CODE_SERVER) {
     execFileSync('code', ['--install-extension', vsix, '--force'], { stdio: 'inherit' });
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'jit-demo-'));
-    execFileSync('code', ['--new-window', folder], { stdio: 'inherit' });
+    execFileSync('code', ['--new-window', demoFolder()], { stdio: 'inherit' });
     console.log('Opened VS Code: the "JIT Access" view in the Explorer shows the local sandbox.');
     return;
   }
 
   console.log('No desktop `code` on the PATH: starting the VS Code workbench (code-server) on 127.0.0.1…');
   execFileSync('bash', [path.join(repoRoot, 'scripts/setup-workbench.sh')], { stdio: 'inherit' });
-  const server = await startCodeServer({ vsixes: [vsix] });
-  console.log(`\nJIT VM Access demo: ${server.url}\nOpen it in a browser; the "JIT Access" view is in the Explorer. Ctrl+C stops.`);
+  const server = await startCodeServer({ vsixes: [vsix], settings: SANDBOX });
+  console.log(
+    `\nJIT VM Access demo: ${server.url}\nOpen it in a browser; the "JIT Access" view is in the Explorer. Ctrl+C stops.`,
+  );
   if (process.env.DISPLAY && onPath('xdg-open')) {
     spawn('xdg-open', [server.url], { stdio: 'ignore', detached: true }).unref();
   }

@@ -54,6 +54,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         'security.workspace.trust.enabled': false,
         'extensions.autoCheckUpdates': false,
         'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'workbench.enableExperiments': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
         'chat.disableAIFeatures': true,
         ...options.settings,

@@ -6,11 +6,15 @@ import * as path from 'node:path';
 import { repoRoot } from './tools';
 
 const vsce = path.join(repoRoot, 'node_modules/.bin/vsce');
+const VSCE_PACKAGE = ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository'];
 
-export function packageProduct(outDir: string): string {
+/** Bundles (unless `bundle` is false: dist/ is already current) and packages the extension. */
+export function packageProduct(outDir: string, options: { bundle?: boolean } = {}): string {
   const out = path.join(outDir, 'jit-vm-access.vsix');
-  execFileSync('npm', ['run', '--silent', 'bundle'], { cwd: repoRoot, stdio: 'pipe' });
-  execFileSync(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], {
+  if (options.bundle !== false)
+    execFileSync('npm', ['run', '--silent', 'bundle'], { cwd: repoRoot, stdio: 'pipe' });
+  // The README's images are relative (docs/images/) and the package names no repository to rewrite them against.
+  execFileSync(vsce, [...VSCE_PACKAGE, '--no-rewrite-relative-links', '--out', out], {
     cwd: repoRoot,
     stdio: 'pipe',
   });
@@ -36,7 +40,7 @@ export function packageHostRunner(outDir: string): string {
     }),
   );
   const out = path.join(outDir, 'jit-host-test-runner.vsix');
-  execFileSync(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], {
+  execFileSync(vsce, [...VSCE_PACKAGE, '--out', out], {
     cwd: dir,
     stdio: 'pipe',
   });

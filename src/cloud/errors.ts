@@ -30,7 +30,9 @@ export class ThrottledError extends Error {
 /** Concurrent writers kept conflicting after the bounded re-plans. */
 export class ConflictError extends Error {
   constructor(readonly attempts: number) {
-    super(`Another change kept conflicting with this one after ${attempts} attempts. Nothing is half-applied.`);
+    super(
+      `Another change kept conflicting with this one after ${attempts} attempts. Nothing is half-applied.`,
+    );
     this.name = 'ConflictError';
   }
 }

@@ -93,7 +93,8 @@ async function confirmPlan(title: string, dry: OperationOutcome, confirmLabel: s
     confirm,
     { label: vscode.l10n.t('Steps'), kind: vscode.QuickPickItemKind.Separator },
     ...lines.map((label) => ({ label })),
-    ...[...dry.warnings, ...dry.plan.warnings].map((w) => ({ label: `$(warning) ${w}` })),
+    // The outcome repeats the plan's warnings: list each once.
+    ...[...new Set([...dry.warnings, ...dry.plan.warnings])].map((w) => ({ label: `$(warning) ${w}` })),
   ];
   const pick = await vscode.window.showQuickPick(items, {
     title,

@@ -50,7 +50,7 @@ export async function buildService(plan: ConnectionPlan, options: BuildOptions):
     void service.start().catch((e: Error) => options.log(`Background sweep failed: ${e.message}`));
     const infoJson = JSON.stringify(cloud.info);
     options.log(
-      `Local sandbox running: Azure ${cloud.info.azure.endpoint}, AWS ${cloud.info.aws.endpoint} (as ${SANDBOX_PRINCIPAL})`,
+      `Local sandbox running: Azure ${cloud.info.azure.endpoint}, AWS ${cloud.info.aws.endpoint} (as ${SANDBOX_PRINCIPAL}); admin API ${cloud.info.admin.join(' ')}`,
     );
     return {
       service,

@@ -21,7 +21,9 @@ export async function activate(): Promise<void> {
   } catch (err) {
     result = { passed: 0, failed: 1, failures: [`runner: ${(err as Error).stack ?? String(err)}`] };
   }
-  fs.writeFileSync(resultFile, JSON.stringify(result));
+  // Written whole, then renamed: the test polling for the file never reads half of it.
+  fs.writeFileSync(`${resultFile}.tmp`, JSON.stringify(result));
+  fs.renameSync(`${resultFile}.tmp`, resultFile);
 }
 
 export function deactivate(): void {}
