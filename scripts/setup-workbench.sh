@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests and the demo need to run the real VS Code workbench here:
 # Node 24 (code-server requires it), code-server from the npm registry, and Debian's Chromium.
-# Everything lands in .tools/ (git-ignored) and is reused when already present.
+# Everything lands in a cache outside the checkout ($JIT_TOOLS_DIR, default ~/.cache/jit-vm-access-tools),
+# so fresh clones on the same machine (CI runs one per submission) reuse it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TOOLS="$PWD/.tools"
+TOOLS="${JIT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/jit-vm-access-tools}"
 CODE_SERVER_VERSION=4.139.1
 mkdir -p "$TOOLS"
 
