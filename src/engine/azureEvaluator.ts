@@ -13,7 +13,13 @@
 import { AddressSet, PUBLIC_ADDRESSES, pointOf, type Point } from './addressSet';
 import { parseAddress, parseCidr, type Address } from './cidr';
 import type { Decision, Traffic, TrafficProtocol, Verdict } from './evaluator';
-import type { AzureVmNetwork, NetworkInterface, Nsg, SecurityRule } from './model';
+import {
+  DEFAULT_JIT_PORTS,
+  type AzureVmNetwork,
+  type NetworkInterface,
+  type Nsg,
+  type SecurityRule,
+} from './model';
 import { portInRanges, type PortRanges } from './portRanges';
 import { destinationPorts, fieldValues, PROTO_TCP, PROTO_UDP, protocolBits, sourcePorts } from './ruleFields';
 
@@ -88,10 +94,11 @@ export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
 
 // ---------------------------------------------------------------- compiled form
 //
-// Compiled once per NSG object, in one pass that reads only what every question needs (direction,
-// protocol, destination ports). The rest of a rule (access, priority, prefixes) is compiled when a
-// question first reaches it: classification looks at the few rules covering a management port, and
-// of those only until every source is decided. Texts (port ranges, prefixes) are parsed through
+// Compiled once per NSG object, in one pass that reads only direction, protocol and destination
+// ports, and keeps the indices of the few rules covering a management port over TCP. The rest of a
+// rule (access, priority, prefixes) is compiled when a question first reaches it: classification
+// looks at those few rules, and only until every source is decided; other questions list the rules
+// for their port on first use. Texts (port ranges, prefixes) are parsed through
 // caches keyed by the text, since the same few recur across thousands of NSGs.
 
 /** A rule's address prefixes, with the NIC-dependent service tags kept symbolic. */
@@ -117,19 +124,22 @@ export interface CompiledRule {
 
 export interface CompiledNsg {
   nsg: Nsg;
-  /** Inbound rules, custom then default, in the NSG's own order (candidate lists are sorted). */
-  rules: SecurityRule[];
+  /** The custom rules, then the default ones (the NSG's own or the standard ones), in their own order. */
+  custom: readonly SecurityRule[];
+  defaults: readonly SecurityRule[];
+  /** `custom.length`: rule indices below it are custom, the rest default. */
   customCount: number;
-  /** Per rule: PROTO_* bits and destination ports. */
-  protocols: number[];
-  ports: PortRanges[];
-  /** Per rule: the full compiled form, made on first use. */
-  compiled: Array<CompiledRule | undefined>;
-  /** Per `port * 4 + protocol bit`: indices of the rules covering that port and protocol, in evaluation order. */
-  candidates: Map<number, number[]>;
+  /** Per rule index: the full compiled form, made on first use (most rules never are). */
+  compiled: Map<number, CompiledRule> | undefined;
+  /**
+   * Per management port (DEFAULT_JIT_PORTS' order): indices of the inbound rules covering it over
+   * TCP, in evaluation order. Made in the one pass of compileNsg: the ports classification asks about.
+   */
+  managementTcp: ReadonlyArray<readonly number[]>;
+  /** Per `port * 4 + protocol bit`, for any other question: made on first use. */
+  candidates: Map<number, readonly number[]> | undefined;
   /** Per list of management ports: custom Allow rules covering one of them over TCP. */
-  allowsByPorts: Map<string, CompiledRule[]>;
-  customRef: SecurityRule[];
+  allowsByPorts: Map<string, CompiledRule[]> | undefined;
   customSnapshot: SecurityRule[];
   defaultsRef: SecurityRule[];
   defaultsCount: number;
@@ -191,10 +201,13 @@ function compileRule(rule: SecurityRule, isDefault: boolean): CompiledRule {
   };
 }
 
-/** Compiled once: NSGs without explicit default rules (the usual case) share them. */
-const STANDARD_DEFAULTS = azureDefaultSecurityRules()
-  .filter((r) => r.direction === 'Inbound')
-  .map((r) => compileRule(r, true));
+/** Azure's standard default rules: what an NSG without explicit ones (the usual case) is evaluated with. */
+const STANDARD_DEFAULT_RULES = azureDefaultSecurityRules();
+
+/** Compiled once and shared, by index in STANDARD_DEFAULT_RULES (outbound ones never asked for). */
+const STANDARD_DEFAULTS = new Map(STANDARD_DEFAULT_RULES.map((r, i) => [i, compileRule(r, true)]));
+
+const MANAGEMENT_PORTS = DEFAULT_JIT_PORTS;
 
 const compiledNsgs = new WeakMap<Nsg, CompiledNsg>();
 
@@ -202,7 +215,7 @@ const compiledNsgs = new WeakMap<Nsg, CompiledNsg>();
 function stillCurrent(compiled: CompiledNsg, nsg: Nsg): boolean {
   const custom = nsg.securityRules;
   const defaults = nsg.defaultSecurityRules;
-  if (compiled.customRef !== custom || compiled.customSnapshot.length !== custom.length) return false;
+  if (compiled.custom !== custom || compiled.customSnapshot.length !== custom.length) return false;
   if (compiled.defaultsRef !== defaults || compiled.defaultsCount !== defaults.length) return false;
   for (let i = 0; i < custom.length; i++) if (compiled.customSnapshot[i] !== custom[i]) return false;
   return true;
@@ -212,57 +225,70 @@ function stillCurrent(compiled: CompiledNsg, nsg: Nsg): boolean {
  * Compiled once per NSG object. Callers should treat NSGs as immutable; as a guard against in-place
  * edits (a simulator applying a plan), the cache is dropped when a rule object is added, removed or
  * replaced.
+ *
+ * The one pass reads only direction, protocol and destination ports, and keeps only the indices of
+ * the rules covering a management port over TCP: most rules cover none and cost no allocation.
+ * Everything else (access, prefixes) is compiled when a walk first reaches the rule.
  */
 export function compileNsg(nsg: Nsg): CompiledNsg {
   let compiled = compiledNsgs.get(nsg);
   if (compiled && stillCurrent(compiled, nsg)) return compiled;
+  const custom = nsg.securityRules;
+  const defaults = nsg.defaultSecurityRules.length > 0 ? nsg.defaultSecurityRules : STANDARD_DEFAULT_RULES;
+  const lists: Array<number[] | undefined> = [undefined, undefined, undefined, undefined];
+  addManagementCandidates(lists, custom, 0);
+  addManagementCandidates(lists, defaults, custom.length);
   compiled = {
     nsg,
-    rules: [],
-    customCount: 0,
-    protocols: [],
-    ports: [],
-    compiled: [],
-    candidates: new Map(),
-    allowsByPorts: new Map(),
-    customRef: nsg.securityRules,
-    customSnapshot: nsg.securityRules.slice(),
+    custom,
+    defaults,
+    customCount: custom.length,
+    compiled: undefined,
+    managementTcp: [],
+    candidates: undefined,
+    allowsByPorts: undefined,
+    customSnapshot: custom.slice(),
     defaultsRef: nsg.defaultSecurityRules,
     defaultsCount: nsg.defaultSecurityRules.length,
   };
-  addInbound(compiled, nsg.securityRules);
-  compiled.customCount = compiled.rules.length;
-  if (nsg.defaultSecurityRules.length > 0) addInbound(compiled, nsg.defaultSecurityRules);
-  else {
-    for (const r of STANDARD_DEFAULTS) {
-      compiled.rules.push(r.rule);
-      compiled.protocols.push(r.protocols);
-      compiled.ports.push(r.ports);
-    }
-  }
+  compiled.managementTcp = lists.map((list) => (list ? inEvaluationOrder(compiled, list) : NO_RULES));
   compiledNsgs.set(nsg, compiled);
   return compiled;
 }
 
-function addInbound(compiled: CompiledNsg, rules: readonly SecurityRule[]): void {
-  for (const r of rules) {
-    if (r.direction !== 'Inbound') continue;
-    compiled.rules.push(r);
-    compiled.protocols.push(protocolBits(r.protocol));
-    compiled.ports.push(destinationPorts(r));
+const NO_RULES: readonly number[] = [];
+
+function addManagementCandidates(
+  lists: Array<number[] | undefined>,
+  rules: readonly SecurityRule[],
+  offset: number,
+): void {
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    if (r.direction !== 'Inbound' || (protocolBits(r.protocol) & PROTO_TCP) === 0) continue;
+    const ports = destinationPorts(r);
+    for (let p = 0; p < MANAGEMENT_PORTS.length; p++) {
+      if (portInRanges(ports, MANAGEMENT_PORTS[p])) (lists[p] ??= []).push(offset + i);
+    }
   }
 }
 
-/** The rule at `index` of `compiled.rules`, fully compiled. */
+/** The rule at `index` (custom rules first, then the default ones). */
+export function ruleOf(compiled: CompiledNsg, index: number): SecurityRule {
+  const n = compiled.customCount;
+  return index < n ? compiled.custom[index] : compiled.defaults[index - n];
+}
+
+/** The rule at `index`, fully compiled. */
 export function ruleAt(compiled: CompiledNsg, index: number): CompiledRule {
-  let r = compiled.compiled[index];
+  const isDefault = index >= compiled.customCount;
+  if (isDefault && compiled.defaultsCount === 0) {
+    return STANDARD_DEFAULTS.get(index - compiled.customCount) as CompiledRule;
+  }
+  let r = compiled.compiled?.get(index);
   if (!r) {
-    const isDefault = index >= compiled.customCount;
-    r =
-      isDefault && compiled.defaultsCount === 0
-        ? STANDARD_DEFAULTS[index - compiled.customCount]
-        : compileRule(compiled.rules[index], isDefault);
-    compiled.compiled[index] = r;
+    r = compileRule(ruleOf(compiled, index), isDefault);
+    (compiled.compiled ??= new Map()).set(index, r);
   }
   return r;
 }
@@ -270,20 +296,38 @@ export function ruleAt(compiled: CompiledNsg, index: number): CompiledRule {
 // Room for the rule index below the sort key (an NSG has at most 1,000 custom rules).
 const INDEX_SPAN = 65_536;
 
+/** Rule indices sorted by (priority, custom before default), through one packed numeric key per rule. */
+function inEvaluationOrder(compiled: CompiledNsg, indices: number[]): number[] {
+  if (indices.length < 2) return indices;
+  const keys = new Float64Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    const isDefault = i >= compiled.customCount ? 1 : 0;
+    keys[k] = (ruleOf(compiled, i).priority * 2 + isDefault) * INDEX_SPAN + i;
+  }
+  keys.sort();
+  for (let k = 0; k < indices.length; k++) indices[k] = keys[k] % INDEX_SPAN;
+  return indices;
+}
+
 /** Indices of the inbound rules covering `port` over the protocol, in evaluation order (addresses aside). */
-function candidatesFor(compiled: CompiledNsg, port: number, bit: number): number[] {
+function candidatesFor(compiled: CompiledNsg, port: number, bit: number): readonly number[] {
+  if (bit === PROTO_TCP) {
+    const m = MANAGEMENT_PORTS.indexOf(port);
+    if (m >= 0) return compiled.managementTcp[m];
+  }
   const key = port * 4 + bit;
-  let list = compiled.candidates.get(key);
+  let list = compiled.candidates?.get(key);
   if (!list) {
-    // Sorted by (priority, custom before default) through one packed numeric key per rule.
-    const keys: number[] = [];
-    for (let i = 0; i < compiled.rules.length; i++) {
-      if ((compiled.protocols[i] & bit) === 0 || !portInRanges(compiled.ports[i], port)) continue;
-      const isDefault = i >= compiled.customCount ? 1 : 0;
-      keys.push((compiled.rules[i].priority * 2 + isDefault) * INDEX_SPAN + i);
+    const found: number[] = [];
+    const total = compiled.customCount + compiled.defaults.length;
+    for (let i = 0; i < total; i++) {
+      const r = ruleOf(compiled, i);
+      if (r.direction !== 'Inbound' || (protocolBits(r.protocol) & bit) === 0) continue;
+      if (portInRanges(destinationPorts(r), port)) found.push(i);
     }
-    const sorted = Float64Array.from(keys).sort();
-    list = Array.from(sorted, (k) => k % INDEX_SPAN);
+    list = inEvaluationOrder(compiled, found);
+    compiled.candidates ??= new Map();
     if (compiled.candidates.size > 256) compiled.candidates.clear();
     compiled.candidates.set(key, list);
   }
@@ -574,17 +618,36 @@ export function customAllowsCovering(nsg: Nsg, ports: readonly number[]): Compil
 
 export function compiledAllowsCovering(compiled: CompiledNsg, ports: readonly number[]): CompiledRule[] {
   const key = ports.join(',');
-  let list = compiled.allowsByPorts.get(key);
+  let list = compiled.allowsByPorts?.get(key);
   if (!list) {
     list = [];
-    for (let i = 0; i < compiled.customCount; i++) {
-      if ((compiled.protocols[i] & PROTO_TCP) === 0) continue;
-      if (!ports.some((p) => portInRanges(compiled.ports[i], p))) continue;
+    for (const i of customTcpCovering(compiled, ports)) {
       const r = ruleAt(compiled, i);
       if (r.allow) list.push(r);
     }
     list.sort((x, y) => x.rule.priority - y.rule.priority);
-    compiled.allowsByPorts.set(key, list);
+    (compiled.allowsByPorts ??= new Map()).set(key, list);
   }
   return list;
+}
+
+/** Indices of the custom inbound rules covering one of `ports` over TCP, ascending. */
+function customTcpCovering(compiled: CompiledNsg, ports: readonly number[]): number[] {
+  const found: number[] = [];
+  const lists = ports.map((p) => MANAGEMENT_PORTS.indexOf(p));
+  if (lists.every((m) => m >= 0)) {
+    // The management ports' lists already hold them: no second pass over the rules.
+    for (const m of lists) {
+      for (const i of compiled.managementTcp[m]) if (i < compiled.customCount) found.push(i);
+    }
+    found.sort((a, b) => a - b);
+    return found.filter((i, k) => k === 0 || found[k - 1] !== i);
+  }
+  for (let i = 0; i < compiled.customCount; i++) {
+    const rule = compiled.custom[i];
+    if (rule.direction !== 'Inbound' || (protocolBits(rule.protocol) & PROTO_TCP) === 0) continue;
+    const covered = destinationPorts(rule);
+    if (ports.some((p) => portInRanges(covered, p))) found.push(i);
+  }
+  return found;
 }

@@ -267,8 +267,8 @@ function nsgJitRules(compiled: CompiledNsg): NsgJitRules {
   if (!found) {
     found = { ours: [], defender: [] };
     for (let i = 0; i < compiled.customCount; i++) {
-      const rule = compiled.rules[i];
-      if (!JIT_NAME_STARTS.has(rule.name.charCodeAt(0))) continue;
+      const rule = compiled.custom[i];
+      if (!JIT_NAME_STARTS.has(rule.name.charCodeAt(0)) || rule.direction !== 'Inbound') continue;
       if (isDefenderJitRuleName(rule.name)) found.defender.push(ruleAt(compiled, i));
       else {
         const meta = decodeAzureRule(rule);

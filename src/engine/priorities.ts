@@ -56,17 +56,15 @@ export function mayExpose(rule: SecurityRule, ips: string[], ports: JitPortPolic
   return ports.some((p) => protocolOverlaps(rule.protocol, p.protocol) && portInRanges(ranges, p.port));
 }
 
-function isOurs(rule: SecurityRule): boolean {
-  return decodeAzureRule(rule)?.origin === 'jit-vm-access';
-}
-
 /** The rule bounding the deny from below in number (the first exposing allow), if any. */
 export function firstExposingRule(nsg: Nsg, ips: string[], ports: JitPortPolicy[]): SecurityRule | undefined {
   let first: SecurityRule | undefined;
   for (const r of nsg.securityRules) {
-    if (isOurs(r) || !mayExpose(r, ips, ports)) continue;
-    // Defender's own grants are temporary allows; they are not what JIT closes.
-    if (decodeAzureRule(r)?.origin === 'defender') continue;
+    // The cheap field checks first: decoding the name and description is needed only for the few left.
+    if (!mayExpose(r, ips, ports)) continue;
+    // Ours are what JIT adds; Defender's own grants are temporary allows: neither is what JIT closes.
+    const origin = decodeAzureRule(r)?.origin;
+    if (origin === 'jit-vm-access' || origin === 'defender') continue;
     if (!first || r.priority < first.priority) first = r;
   }
   return first;
