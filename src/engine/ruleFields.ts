@@ -2,7 +2,7 @@
 // (exact: what does the rule match?) and the planner (conservative: could the rule apply to that VM
 // address and port?). The service fills either the singular field or the plural one.
 import { parseAddress, parseCidr } from './cidr';
-import type { JitProtocol, SecurityRule } from './model';
+import type { JitProtocol, SecurityRule, SgRule } from './model';
 import { compilePortRanges, portRangesOf, type PortRanges } from './portRanges';
 
 export const PROTO_TCP = 1;
@@ -85,4 +85,18 @@ export function prefixMayContain(prefix: string, ip: string): boolean {
   const c = parseCidr(prefix);
   const a = parseAddress(ip);
   return !c || !a || (a.value >= c.first && a.value <= c.last);
+}
+
+/** What makes two EC2 rules the same rule to EC2 (duplicates are refused on that basis); ids and tags aside. */
+export function sgRuleKey(r: SgRule): string {
+  return JSON.stringify([
+    r.isEgress,
+    r.ipProtocol,
+    r.fromPort,
+    r.toPort,
+    r.cidrIpv4,
+    r.cidrIpv6,
+    r.prefixListId,
+    r.referencedGroupId,
+  ]);
 }

@@ -2,6 +2,7 @@
 // would, including their refusals (priority conflicts, name and length limits, duplicate
 // permissions, 5 groups per interface, deleting an attached group). Property tests use it to check
 // plans; providers use it to predict the state a plan should produce.
+import { sgRuleKey } from './ruleFields';
 import { fnv1a32 } from './hash';
 import {
   AWS_GROUP_DESCRIPTION_MAX,
@@ -11,7 +12,7 @@ import {
   AZURE_DESCRIPTION_MAX,
   AZURE_RULE_NAME_MAX,
 } from './metadata';
-import type { AzureFirewall, Nsg, SecurityGroup, SgRule, Vm, VmNetwork } from './model';
+import type { AzureFirewall, Nsg, SecurityGroup, Vm, VmNetwork } from './model';
 import type { CloudOp, GroupId, Plan } from './operations';
 import { PRIORITY_MAX, PRIORITY_MIN } from './priorities';
 
@@ -270,25 +271,14 @@ class Simulator {
       }
       case 'aws.authorizeIngress': {
         const g = this.group(op.groupId);
-        const key = (r: SgRule) =>
-          JSON.stringify([
-            r.isEgress,
-            r.ipProtocol,
-            r.fromPort,
-            r.toPort,
-            r.cidrIpv4,
-            r.cidrIpv6,
-            r.prefixListId,
-            r.referencedGroupId,
-          ]);
-        const seen = new Set(g.rules.map(key));
+        const seen = new Set(g.rules.map(sgRuleKey));
         for (const r of op.rules) {
-          if (seen.has(key(r)))
+          if (seen.has(sgRuleKey(r)))
             throw new SimulationError(
               'InvalidPermission.Duplicate',
               `the specified rule already exists in ${g.id}`,
             );
-          seen.add(key(r));
+          seen.add(sgRuleKey(r));
           if (r.tags) this.checkTags(r.tags);
         }
         if (g.rules.filter((r) => !r.isEgress).length + op.rules.length > AWS_INGRESS_RULES_MAX) {
@@ -299,7 +289,7 @@ class Simulator {
         }
         const taken = this.allRuleIds();
         for (const r of op.rules) {
-          const ruleId = this.unique('sgr', `${g.id}|${key(r)}`, (x) => taken.has(x));
+          const ruleId = this.unique('sgr', `${g.id}|${sgRuleKey(r)}`, (x) => taken.has(x));
           taken.add(ruleId);
           g.rules.push({ ...structuredClone(r), ruleId });
         }

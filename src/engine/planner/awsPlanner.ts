@@ -10,6 +10,7 @@
 //   replaced by a per-instance copy without the exposing rules, so other instances keep their access.
 // - Disable restores exactly: original interface group lists (in order), revoked rules re-authorized,
 //   remainders revoked, copies and the JIT group deleted.
+import { sgRuleKey } from '../ruleFields';
 import {
   TAG,
   awsCopyGroupDescription,
@@ -43,6 +44,8 @@ import {
   expiryFor,
   grantIdFor,
   isAnySource,
+  plannedGrant,
+  warnIfAnySource,
 } from './common';
 import type { PlannedGrant } from './azurePlanner';
 
@@ -88,18 +91,7 @@ export function ruleContent(rule: SgRule): SgRule {
 }
 
 export function sameSgRule(a: SgRule, b: SgRule): boolean {
-  const key = (r: SgRule) =>
-    JSON.stringify([
-      r.isEgress,
-      r.ipProtocol,
-      r.fromPort,
-      r.toPort,
-      r.cidrIpv4,
-      r.cidrIpv6,
-      r.prefixListId,
-      r.referencedGroupId,
-    ]);
-  return key(a) === key(b);
+  return sgRuleKey(a) === sgRuleKey(b);
 }
 
 function uniqueRules(rules: SgRule[]): SgRule[] {
@@ -465,25 +457,10 @@ export function planAwsRequest(net: AwsVmNetwork, req: AccessRequest, now: numbe
     { kind: 'aws.authorizeIngress', groupId, rules },
     `Allow ${rules.map(describeSgRule).join('; ')} on ${groupId} until ${new Date(expiresAt).toISOString()} (grant ${grantId})`,
   );
-  if (isAnySource(req.source)) {
-    b.warn(
-      `The source is any address (${req.source}): the ports are open to the whole internet until the grant expires.`,
-    );
-  }
-  const grant: Grant = {
-    id: grantId,
-    cloud: 'aws',
-    vmId: vm.id,
-    vmName: vm.name,
-    ports: req.ports,
-    source: req.source,
-    requester: req.requester,
-    ...(req.justification ? { justification: req.justification } : {}),
-    createdAt: now,
-    expiresAt,
-    // EC2 assigns rule ids on authorize: re-read and use grantsOf(net) for the refs.
-    rules: [],
-  };
+  warnIfAnySource(b, req.source);
+  // EC2 assigns rule ids on authorize: re-read and use grantsOf(net) for the refs.
+  const grant = plannedGrant('aws', vm, req, { grantId, now, expiresAt }, { rules: [] });
+
   return { plan: b.build(), grant };
 }
 

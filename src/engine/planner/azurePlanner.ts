@@ -59,6 +59,8 @@ import {
   expiryFor,
   grantIdFor,
   isAnySource,
+  plannedGrant,
+  warnIfAnySource,
 } from './common';
 
 const NSG_PROTOCOL: Record<JitProtocol, NsgProtocol> = { tcp: 'Tcp', udp: 'Udp', '*': '*' };
@@ -379,25 +381,9 @@ export function planAzureRequest(net: AzureVmNetwork, req: AccessRequest, now: n
       );
     }
   }
-  if (isAnySource(req.source)) {
-    b.warn(
-      `The source is any address (${req.source}): the ports are open to the whole internet until the grant expires.`,
-    );
-  }
-  const grant: Grant = {
-    id: grantId,
-    cloud: 'azure',
-    vmId: vm.id,
-    vmName: vm.name,
-    ports: req.ports,
-    source: req.source,
-    requester: req.requester,
-    ...(req.justification ? { justification: req.justification } : {}),
-    createdAt: now,
-    expiresAt,
-    rules,
-    ...(connect.length ? { connect } : {}),
-  };
+  warnIfAnySource(b, req.source);
+  const grant = plannedGrant('azure', vm, req, { grantId, now, expiresAt }, { rules, connect });
+
   return { plan: b.build(), grant };
 }
 

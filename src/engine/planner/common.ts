@@ -1,7 +1,7 @@
 // What the Azure and AWS planners share: building a plan, the planning error, grant ids and
 // expiry, and the invariants a (validated) request must meet before anything is planned.
 import { fnv1a32 } from '../hash';
-import type { AccessRequest, JitPolicy, JitProtocol, PortSpec, Vm } from '../model';
+import type { AccessRequest, Cloud, Grant, JitPolicy, JitProtocol, PortSpec, Vm } from '../model';
 import type { CloudOp, Plan } from '../operations';
 import { cidrContainsCidr } from '../cidr';
 
@@ -123,4 +123,37 @@ export function byProtocol(ports: PortSpec[]): Map<JitProtocol, number[]> {
 
 export function describePorts(ports: number[], protocol: JitProtocol): string {
   return `${ports.join(',')}/${protocol === '*' ? 'tcp+udp' : protocol}`;
+}
+
+/** Warns when a request's source is any address: the ports are open to the whole internet. */
+export function warnIfAnySource(b: PlanBuilder, source: string): void {
+  if (isAnySource(source)) {
+    b.warn(
+      `The source is any address (${source}): the ports are open to the whole internet until the grant expires.`,
+    );
+  }
+}
+
+/** The grant a request plan creates, as both clouds record it. */
+export function plannedGrant(
+  cloud: Cloud,
+  vm: Vm,
+  req: AccessRequest,
+  ids: { grantId: string; now: number; expiresAt: number },
+  where: Pick<Grant, 'rules' | 'connect'>,
+): Grant {
+  return {
+    id: ids.grantId,
+    cloud,
+    vmId: vm.id,
+    vmName: vm.name,
+    ports: req.ports,
+    source: req.source,
+    requester: req.requester,
+    ...(req.justification ? { justification: req.justification } : {}),
+    createdAt: ids.now,
+    expiresAt: ids.expiresAt,
+    rules: where.rules,
+    ...(where.connect?.length ? { connect: where.connect } : {}),
+  };
 }
