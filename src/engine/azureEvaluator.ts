@@ -20,8 +20,8 @@ import {
   type Nsg,
   type SecurityRule,
 } from './model';
-import { portInRanges, type PortRanges } from './portRanges';
-import { destinationPorts, fieldValues, PROTO_TCP, PROTO_UDP, protocolBits, sourcePorts } from './ruleFields';
+import { portInRanges, portTextMask, type PortRanges } from './portRanges';
+import { destinationPorts, PROTO_TCP, PROTO_UDP, protocolBits, sourcePorts } from './ruleFields';
 
 /** Azure's standard default rules (inbound and outbound), as the service returns them. */
 export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
@@ -132,15 +132,16 @@ export interface CompiledNsg {
   /** Per rule index: the full compiled form, made on first use (most rules never are). */
   compiled: Map<number, CompiledRule> | undefined;
   /**
-   * Per management port (DEFAULT_JIT_PORTS' order): indices of the inbound rules covering it over
-   * TCP, in evaluation order. Made in the one pass of compileNsg: the ports classification asks about.
+   * The inbound rules covering a management port over TCP, in evaluation order, each as one number:
+   * `index * 16 + mask`, a mask bit per DEFAULT_JIT_PORTS entry. Made in compileNsg's one pass.
    */
-  managementTcp: ReadonlyArray<readonly number[]>;
-  /** Per `port * 4 + protocol bit`, for any other question: made on first use. */
+  management: readonly number[];
+  /** Indices of the custom inbound rules named like a JIT rule (ours or Defender's), ascending. */
+  jitNamed: readonly number[];
+  /** Per `port * 4 + protocol bit`, for any other question: made on first use, all mask bits set. */
   candidates: Map<number, readonly number[]> | undefined;
   /** Per list of management ports: custom Allow rules covering one of them over TCP. */
   allowsByPorts: Map<string, CompiledRule[]> | undefined;
-  customSnapshot: SecurityRule[];
   defaultsRef: SecurityRule[];
   defaultsCount: number;
 }
@@ -152,11 +153,38 @@ const ANYWHERE: PrefixMatcher = { any: true, vnet: false, internet: false, set: 
 
 const prefixCache = new Map<string, PrefixMatcher>();
 
-/** Cached by text: the same prefixes recur across rules and NSGs. */
-function compilePrefixes(values: readonly string[]): PrefixMatcher {
-  if (values.length === 0) return NEVER; // ASG-only (or empty) side: no concrete address matches
-  if (values.length === 1 && values[0] === '*') return ANYWHERE; // the commonest text: no lookup
-  const key = values.length === 1 ? values[0] : values.join('\n');
+/**
+ * One side's prefixes (the plural field when it has values, else the singular one), cached by text:
+ * the same prefixes recur across rules and NSGs. The service's own spellings of the commonest texts
+ * are answered without hashing a fresh string.
+ */
+function compilePrefixes(single: string | undefined, plural: readonly string[] | undefined): PrefixMatcher {
+  if (plural !== undefined && plural.length > 0) {
+    if (plural.length === 1) return compilePrefix(plural[0]);
+    const key = plural.join('\n');
+    return cachedPrefixes(key, plural);
+  }
+  if (single === undefined || single === '') return NEVER; // ASG-only (or empty) side: no concrete address matches
+  return compilePrefix(single);
+}
+
+const VNET: PrefixMatcher = { any: false, vnet: true, internet: false, set: AddressSet.EMPTY };
+const INTERNET: PrefixMatcher = { any: false, vnet: false, internet: true, set: AddressSet.EMPTY };
+
+function compilePrefix(text: string): PrefixMatcher {
+  switch (text) {
+    case '*':
+      return ANYWHERE;
+    case 'VirtualNetwork':
+      return VNET;
+    case 'Internet':
+      return INTERNET;
+    default:
+      return cachedPrefixes(text, [text]);
+  }
+}
+
+function cachedPrefixes(key: string, values: readonly string[]): PrefixMatcher {
   let m = prefixCache.get(key);
   if (!m) {
     m = compilePrefixesUncached(values);
@@ -184,21 +212,24 @@ function compilePrefixesUncached(values: readonly string[]): PrefixMatcher {
 }
 
 function compileRule(rule: SecurityRule, isDefault: boolean): CompiledRule {
-  const destinations = fieldValues(rule.destinationAddressPrefix, rule.destinationAddressPrefixes);
-  const sourcePortRanges = sourcePorts(rule);
+  const destinations = compilePrefixes(rule.destinationAddressPrefix, rule.destinationAddressPrefixes);
   return {
     rule,
     isDefault,
     allow: rule.access === 'Allow',
     protocols: protocolBits(rule.protocol),
     ports: destinationPorts(rule),
-    allSourcePorts:
-      sourcePortRanges.length === 2 && sourcePortRanges[0] === 0 && sourcePortRanges[1] === 65535,
-    sources: compilePrefixes(fieldValues(rule.sourceAddressPrefix, rule.sourceAddressPrefixes)),
-    destinations: compilePrefixes(destinations),
-    destinationAsgOnly:
-      destinations.length === 0 && (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0,
+    allSourcePorts: coversAllSourcePorts(rule),
+    sources: compilePrefixes(rule.sourceAddressPrefix, rule.sourceAddressPrefixes),
+    destinations,
+    destinationAsgOnly: destinations === NEVER && (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0,
   };
+}
+
+function coversAllSourcePorts(rule: SecurityRule): boolean {
+  if (rule.sourcePortRange === '*' && !rule.sourcePortRanges?.length) return true; // the usual text
+  const ranges = sourcePorts(rule);
+  return ranges.length === 2 && ranges[0] === 0 && ranges[1] === 65535;
 }
 
 /** Azure's standard default rules: what an NSG without explicit ones (the usual case) is evaluated with. */
@@ -209,66 +240,93 @@ const STANDARD_DEFAULTS = new Map(STANDARD_DEFAULT_RULES.map((r, i) => [i, compi
 
 const MANAGEMENT_PORTS = DEFAULT_JIT_PORTS;
 
+/** Candidate entries are `index * 16 + mask`. */
+const MASK_BITS = 4;
+const ALL_MASK = (1 << MASK_BITS) - 1;
+
 const compiledNsgs = new WeakMap<Nsg, CompiledNsg>();
 
-/** Rule objects added, removed or replaced since compiling (in-place edits of a rule's fields are not seen). */
+/** Whether the NSG still has the rule lists it was compiled from, at the same lengths. */
 function stillCurrent(compiled: CompiledNsg, nsg: Nsg): boolean {
   const custom = nsg.securityRules;
   const defaults = nsg.defaultSecurityRules;
-  if (compiled.custom !== custom || compiled.customSnapshot.length !== custom.length) return false;
-  if (compiled.defaultsRef !== defaults || compiled.defaultsCount !== defaults.length) return false;
-  for (let i = 0; i < custom.length; i++) if (compiled.customSnapshot[i] !== custom[i]) return false;
-  return true;
+  return (
+    compiled.custom === custom &&
+    compiled.customCount === custom.length &&
+    compiled.defaultsRef === defaults &&
+    compiled.defaultsCount === defaults.length
+  );
 }
 
 /**
- * Compiled once per NSG object. Callers should treat NSGs as immutable; as a guard against in-place
- * edits (a simulator applying a plan), the cache is dropped when a rule object is added, removed or
- * replaced.
+ * Compiled once per NSG object. NSGs are treated as immutable: whoever changes one (the simulator
+ * applying a plan) gives it a new rule list rather than editing the list or its rules. A list that
+ * was replaced or grew is seen and compiled again; a rule replaced inside the same list is not
+ * (comparing every rule on every use would cost as much as compiling).
  *
- * The one pass reads only direction, protocol and destination ports, and keeps only the indices of
- * the rules covering a management port over TCP: most rules cover none and cost no allocation.
- * Everything else (access, prefixes) is compiled when a walk first reaches the rule.
+ * The one pass reads each rule's destination ports first (most rules cover no management port and
+ * are done with), and its name's first letter (JIT rules); only the few candidates have their
+ * direction and protocol read. Everything else (access, prefixes) is compiled when a walk first
+ * reaches the rule.
  */
 export function compileNsg(nsg: Nsg): CompiledNsg {
   let compiled = compiledNsgs.get(nsg);
   if (compiled && stillCurrent(compiled, nsg)) return compiled;
   const custom = nsg.securityRules;
   const defaults = nsg.defaultSecurityRules.length > 0 ? nsg.defaultSecurityRules : STANDARD_DEFAULT_RULES;
-  const lists: Array<number[] | undefined> = [undefined, undefined, undefined, undefined];
-  addManagementCandidates(lists, custom, 0);
-  addManagementCandidates(lists, defaults, custom.length);
   compiled = {
     nsg,
     custom,
     defaults,
     customCount: custom.length,
     compiled: undefined,
-    managementTcp: [],
+    management: NO_RULES,
+    jitNamed: NO_RULES,
     candidates: undefined,
     allowsByPorts: undefined,
-    customSnapshot: custom.slice(),
     defaultsRef: nsg.defaultSecurityRules,
     defaultsCount: nsg.defaultSecurityRules.length,
   };
-  compiled.managementTcp = lists.map((list) => (list ? inEvaluationOrder(compiled, list) : NO_RULES));
+  const management: number[] = [];
+  const jitNamed: number[] = [];
+  scanRules(custom, 0, management, jitNamed);
+  scanRules(defaults, custom.length, management, undefined);
+  compiled.management = management.length > 0 ? inEvaluationOrder(compiled, management) : NO_RULES;
+  compiled.jitNamed = jitNamed.length > 0 ? jitNamed : NO_RULES;
   compiledNsgs.set(nsg, compiled);
   return compiled;
 }
 
 const NO_RULES: readonly number[] = [];
 
-function addManagementCandidates(
-  lists: Array<number[] | undefined>,
+/** First letters of JIT rule names: ours (JitVmAccess-) and Defender's (SecurityCenter-, MicrosoftDefenderForCloud-). */
+const J = 74;
+const S = 83;
+const M = 77;
+
+/** compileNsg's pass: management-port candidates as `index * 16 + mask`, and JIT-looking names. */
+function scanRules(
   rules: readonly SecurityRule[],
   offset: number,
+  management: number[],
+  jitNamed: number[] | undefined,
 ): void {
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
-    if (r.direction !== 'Inbound' || (protocolBits(r.protocol) & PROTO_TCP) === 0) continue;
-    const ports = destinationPorts(r);
-    for (let p = 0; p < MANAGEMENT_PORTS.length; p++) {
-      if (portInRanges(ports, MANAGEMENT_PORTS[p])) (lists[p] ??= []).push(offset + i);
+    if (jitNamed) {
+      const first = r.name.charCodeAt(0);
+      if ((first === J || first === S || first === M) && r.direction === 'Inbound') jitNamed.push(i);
+    }
+    const plural = r.destinationPortRanges;
+    const single = r.destinationPortRange;
+    let mask = 0;
+    if (plural !== undefined && plural.length > 0) {
+      for (let k = 0; k < plural.length; k++) mask |= portTextMask(plural[k], MANAGEMENT_PORTS);
+    } else if (single !== undefined) mask = portTextMask(single, MANAGEMENT_PORTS);
+    if (mask === 0 || r.direction !== 'Inbound') continue;
+    const protocol = r.protocol;
+    if (protocol === 'Tcp' || protocol === '*' || (protocolBits(protocol) & PROTO_TCP) !== 0) {
+      management.push((offset + i) * 16 + mask);
     }
   }
 }
@@ -293,29 +351,47 @@ export function ruleAt(compiled: CompiledNsg, index: number): CompiledRule {
   return r;
 }
 
-// Room for the rule index below the sort key (an NSG has at most 1,000 custom rules).
-const INDEX_SPAN = 65_536;
-
-/** Rule indices sorted by (priority, custom before default), through one packed numeric key per rule. */
-function inEvaluationOrder(compiled: CompiledNsg, indices: number[]): number[] {
-  if (indices.length < 2) return indices;
-  const keys = new Float64Array(indices.length);
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    const isDefault = i >= compiled.customCount ? 1 : 0;
-    keys[k] = (ruleOf(compiled, i).priority * 2 + isDefault) * INDEX_SPAN + i;
-  }
-  keys.sort();
-  for (let k = 0; k < indices.length; k++) indices[k] = keys[k] % INDEX_SPAN;
-  return indices;
+/** Sort key of the rule at `index`: priority, custom before default. */
+function orderKey(compiled: CompiledNsg, index: number): number {
+  return ruleOf(compiled, index).priority * 2 + (index >= compiled.customCount ? 1 : 0);
 }
 
-/** Indices of the inbound rules covering `port` over the protocol, in evaluation order (addresses aside). */
-function candidatesFor(compiled: CompiledNsg, port: number, bit: number): readonly number[] {
-  if (bit === PROTO_TCP) {
-    const m = MANAGEMENT_PORTS.indexOf(port);
-    if (m >= 0) return compiled.managementTcp[m];
+/**
+ * Candidate entries (`index * 16 + mask`, collected in index order) sorted into evaluation order;
+ * equal keys keep index order. Lists are short (a handful of rules per port): an insertion sort
+ * beats building keys, except for the long lists a busy port can have.
+ */
+function inEvaluationOrder(compiled: CompiledNsg, entries: number[]): number[] {
+  if (entries.length > 32) {
+    const keyed = entries.map((e) => [orderKey(compiled, e >> MASK_BITS), e] as const);
+    keyed.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    return keyed.map(([, e]) => e);
   }
+  for (let a = 1; a < entries.length; a++) {
+    const e = entries[a];
+    const key = orderKey(compiled, e >> MASK_BITS);
+    let b = a - 1;
+    while (b >= 0 && orderKey(compiled, entries[b] >> MASK_BITS) > key) {
+      entries[b + 1] = entries[b];
+      b--;
+    }
+    entries[b + 1] = e;
+  }
+  return entries;
+}
+
+/** The mask bit candidate entries for `port` over the protocol carry: the port's own for a management port over TCP. */
+function candidateBit(port: number, bit: number): number {
+  const m = bit === PROTO_TCP ? MANAGEMENT_PORTS.indexOf(port) : -1;
+  return m >= 0 ? 1 << m : 1;
+}
+
+/**
+ * The inbound rules covering `port` over the protocol, in evaluation order (addresses aside), as
+ * candidate entries: those whose mask has candidateBit(port, bit) set.
+ */
+function candidatesFor(compiled: CompiledNsg, port: number, bit: number): readonly number[] {
+  if (bit === PROTO_TCP && MANAGEMENT_PORTS.includes(port)) return compiled.management;
   const key = port * 4 + bit;
   let list = compiled.candidates?.get(key);
   if (!list) {
@@ -324,7 +400,7 @@ function candidatesFor(compiled: CompiledNsg, port: number, bit: number): readon
     for (let i = 0; i < total; i++) {
       const r = ruleOf(compiled, i);
       if (r.direction !== 'Inbound' || (protocolBits(r.protocol) & bit) === 0) continue;
-      if (portInRanges(destinationPorts(r), port)) found.push(i);
+      if (portInRanges(destinationPorts(r), port)) found.push(i * 16 + ALL_MASK);
     }
     list = inEvaluationOrder(compiled, found);
     compiled.candidates ??= new Map();
@@ -443,8 +519,11 @@ export function firstMatch(
   const s = pointOf(src.value);
   const d = pointOf(dst.value);
   const compiled = compileNsg(nsg);
-  for (const i of candidatesFor(compiled, traffic.port, protocolBit(traffic.protocol))) {
-    const r = ruleAt(compiled, i);
+  const bit = protocolBit(traffic.protocol);
+  const want = candidateBit(traffic.port, bit);
+  for (const entry of candidatesFor(compiled, traffic.port, bit)) {
+    if ((entry & want) === 0) continue;
+    const r = ruleAt(compiled, entry >> MASK_BITS);
     if (decides(r) && matcherHas(r.destinations, d, ctx) && matcherHas(r.sources, s, ctx)) return r;
   }
   return undefined;
@@ -509,8 +588,10 @@ function sharesOf(
 ): SourceShare[] {
   const out: SourceShare[] = [];
   let remaining = family;
-  for (const i of candidatesFor(compiled, port, bit)) {
-    const r = ruleAt(compiled, i);
+  const want = candidateBit(port, bit);
+  for (const entry of candidatesFor(compiled, port, bit)) {
+    if ((entry & want) === 0) continue;
+    const r = ruleAt(compiled, entry >> MASK_BITS);
     if (!decides(r) || !matcherHas(r.destinations, destination, ctx)) continue;
     const sources = matcherSet(r.sources, ctx);
     if (allowsOnly && !r.allow) {
@@ -591,10 +672,20 @@ export function internetReachesOnPath(
   if (through.isEmpty) return false;
   const point = pointOf(destination.value);
   const bit = protocolBit(protocol);
+  const want = candidateBit(port, bit);
   for (const { compiled } of path) {
+    // The same walk as sharesOf's, keeping only the union of what the Allow rules take.
     let allowed = AddressSet.EMPTY;
-    for (const share of sharesOf(compiled, port, bit, point, through, ctx, true))
-      allowed = allowed.union(share.sources);
+    let remaining = through;
+    for (const entry of candidatesFor(compiled, port, bit)) {
+      if ((entry & want) === 0) continue;
+      const r = ruleAt(compiled, entry >> MASK_BITS);
+      if (!decides(r) || !matcherHas(r.destinations, point, ctx)) continue;
+      const sources = matcherSet(r.sources, ctx);
+      if (r.allow) allowed = allowed.union(remaining.intersect(sources));
+      remaining = remaining.subtract(sources);
+      if (remaining.isEmpty) break;
+    }
     if (allowed.isEmpty) return false;
     through = allowed;
   }
@@ -617,7 +708,7 @@ export function customAllowsCovering(nsg: Nsg, ports: readonly number[]): Compil
 }
 
 export function compiledAllowsCovering(compiled: CompiledNsg, ports: readonly number[]): CompiledRule[] {
-  const key = ports.join(',');
+  const key = ports === MANAGEMENT_PORTS ? 'management' : ports.join(','); // the usual question: no join
   let list = compiled.allowsByPorts?.get(key);
   if (!list) {
     list = [];
@@ -634,14 +725,15 @@ export function compiledAllowsCovering(compiled: CompiledNsg, ports: readonly nu
 /** Indices of the custom inbound rules covering one of `ports` over TCP, ascending. */
 function customTcpCovering(compiled: CompiledNsg, ports: readonly number[]): number[] {
   const found: number[] = [];
-  const lists = ports.map((p) => MANAGEMENT_PORTS.indexOf(p));
-  if (lists.every((m) => m >= 0)) {
-    // The management ports' lists already hold them: no second pass over the rules.
-    for (const m of lists) {
-      for (const i of compiled.managementTcp[m]) if (i < compiled.customCount) found.push(i);
+  if (ports.every((p) => MANAGEMENT_PORTS.includes(p))) {
+    // The management candidates already hold them: no second pass over the rules.
+    let want = 0;
+    for (const p of ports) want |= 1 << MANAGEMENT_PORTS.indexOf(p);
+    for (const entry of compiled.management) {
+      const i = entry >> MASK_BITS;
+      if ((entry & want) !== 0 && i < compiled.customCount) found.push(i);
     }
-    found.sort((a, b) => a - b);
-    return found.filter((i, k) => k === 0 || found[k - 1] !== i);
+    return found.sort((a, b) => a - b);
   }
   for (let i = 0; i < compiled.customCount; i++) {
     const rule = compiled.custom[i];

@@ -231,15 +231,16 @@ interface NicView {
 }
 
 function nicViews(net: AzureVmNetwork): NicView[] {
-  return net.vm.interfaces.map((nic) => ({
-    nic,
-    path: compiledPath(net, nic),
-    ctx: azureContext(nic),
-    addresses: nic.privateIps.flatMap((text) => {
+  const views: NicView[] = [];
+  for (const nic of net.vm.interfaces) {
+    const addresses: NicView['addresses'] = [];
+    for (const text of nic.privateIps) {
       const address = parseAddress(text);
-      return address ? [{ text, address, point: pointOf(address.value) }] : [];
-    }),
-  }));
+      if (address) addresses.push({ text, address, point: pointOf(address.value) });
+    }
+    views.push({ nic, path: compiledPath(net, nic), ctx: azureContext(nic), addresses });
+  }
+  return views;
 }
 
 /** Could the rule's destination be one of the NIC's private addresses? */
@@ -257,20 +258,14 @@ interface NsgJitRules {
 
 const jitRulesCache = new WeakMap<CompiledNsg, NsgJitRules>();
 
-/** First letters of every JIT rule name: a cheap test before the patterns, for the many rules that are not. */
-const JIT_NAME_STARTS = new Set(
-  [NAME_PREFIX, 'SecurityCenter', 'MicrosoftDefenderForCloud'].map((p) => p.charCodeAt(0)),
-);
-
 function nsgJitRules(compiled: CompiledNsg): NsgJitRules {
   let found = jitRulesCache.get(compiled);
   if (!found) {
     found = { ours: [], defender: [] };
-    for (let i = 0; i < compiled.customCount; i++) {
+    for (const i of compiled.jitNamed) {
       const rule = compiled.custom[i];
-      if (!JIT_NAME_STARTS.has(rule.name.charCodeAt(0)) || rule.direction !== 'Inbound') continue;
       if (isDefenderJitRuleName(rule.name)) found.defender.push(ruleAt(compiled, i));
-      else {
+      else if (rule.name.startsWith(NAME_PREFIX)) {
         const meta = decodeAzureRule(rule);
         if (meta?.origin === 'jit-vm-access') found.ours.push({ vmKey: meta.vmKey });
       }
@@ -322,6 +317,7 @@ interface AllowRules {
 const repeatsNames = new WeakMap<readonly CompiledRule[], boolean>();
 
 function hasRepeatedNames(rules: readonly CompiledRule[]): boolean {
+  if (rules.length < 2) return false;
   let repeats = repeatsNames.get(rules);
   if (repeats === undefined) {
     repeats = new Set(rules.map((r) => r.rule.name)).size < rules.length;
@@ -331,23 +327,27 @@ function hasRepeatedNames(rules: readonly CompiledRule[]): boolean {
 }
 
 function azureAllowRules(views: readonly NicView[], ports: readonly number[]): AllowRules {
-  const steps = views.flatMap((view) =>
-    view.path.map(({ nsg, compiled }) => ({ view, nsg, rules: compiledAllowsCovering(compiled, ports) })),
-  );
   const found: AllowRules = { count: 0, first: [] };
-  // Names are counted once per NSG name; a set is needed only when some name could repeat.
-  const names = steps.map((s) => s.nsg.name);
-  const mayRepeat = new Set(names).size < names.length || steps.some((s) => hasRepeatedNames(s.rules));
-  const seen = new Set<string>();
-  for (const { view, nsg, rules } of steps) {
-    for (const r of rules) {
-      if (!targetsNic(r, view)) continue;
-      if (mayRepeat) {
-        const key = JSON.stringify([nsg.name, r.rule.name]);
-        if (seen.has(key)) continue;
-        seen.add(key);
+  // Names are counted once per NSG name; a set is needed only when some name could repeat: several
+  // NICs (their paths may share an NSG) or a list with repeated names.
+  let seen: Set<string> | undefined;
+  if (views.length > 1 || views[0]?.path.length > 1) {
+    const names = views.flatMap((v) => v.path.map((step) => step.nsg.name));
+    if (new Set(names).size < names.length) seen = new Set();
+  }
+  for (const view of views) {
+    for (const { nsg, compiled } of view.path) {
+      const rules = compiledAllowsCovering(compiled, ports);
+      const unique = seen ?? (hasRepeatedNames(rules) ? new Set<string>() : undefined);
+      for (const r of rules) {
+        if (!targetsNic(r, view)) continue;
+        if (unique) {
+          const key = JSON.stringify([nsg.name, r.rule.name]);
+          if (unique.has(key)) continue;
+          unique.add(key);
+        }
+        if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule: r.rule.name });
       }
-      if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule: r.rule.name });
     }
   }
   return found;
@@ -355,18 +355,17 @@ function azureAllowRules(views: readonly NicView[], ports: readonly number[]): A
 
 function azureWarnings(net: AzureVmNetwork): string[] {
   const warnings: string[] = [];
-  const seen = new Set<string>();
-  for (const nic of net.vm.interfaces) {
-    for (const id of [nic.subnetNsgId, nic.nsgId]) {
-      if (!id || seen.has(id)) continue;
-      seen.add(id);
-      const nsg = net.nsgs[id];
-      if (!nsg) warnings.push(`NSG ${id} could not be read; it was left out of the evaluation.`);
-      else if (nsg.flushConnection) {
-        warnings.push(
-          `NSG ${nsg.name} has flushConnection enabled: established connections would be cut when access expires.`,
-        );
-      }
+  const ids: Array<string | undefined> = [];
+  for (const nic of net.vm.interfaces) ids.push(nic.subnetNsgId, nic.nsgId);
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
+    if (!id || ids.indexOf(id) < k) continue; // each NSG once
+    const nsg = net.nsgs[id];
+    if (!nsg) warnings.push(`NSG ${id} could not be read; it was left out of the evaluation.`);
+    else if (nsg.flushConnection) {
+      warnings.push(
+        `NSG ${nsg.name} has flushConnection enabled: established connections would be cut when access expires.`,
+      );
     }
   }
   return warnings;
@@ -378,7 +377,9 @@ function azureExposures(
   ports: readonly number[],
 ): Exposure[] {
   const out: Exposure[] = [];
-  const multi = privateIps(net).length > 1;
+  let addressCount = 0;
+  for (const nic of net.vm.interfaces) addressCount += nic.privateIps.length;
+  const multi = addressCount > 1;
   for (const { nic, path, ctx } of views) {
     for (const destination of nic.privateIps) {
       const address = parseAddress(destination);

@@ -207,9 +207,11 @@ class Simulator {
             `Security rule ${r.name} conflicts with rule ${clash.name}. Rules cannot have the same Priority and Direction.`,
           );
         }
+        // A new list, never an edit of the old one: the engine's NSG caches key on the list (azureEvaluator.ts).
+        const kept = nsg.securityRules.filter((x) => x.name !== r.name);
         const i = nsg.securityRules.findIndex((x) => x.name === r.name);
-        if (i >= 0) nsg.securityRules[i] = structuredClone(r);
-        else nsg.securityRules.push(structuredClone(r));
+        kept.splice(i >= 0 ? i : kept.length, 0, structuredClone(r));
+        nsg.securityRules = kept;
         return;
       }
       case 'azure.deleteRule': {

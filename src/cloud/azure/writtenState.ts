@@ -61,7 +61,7 @@ export function stateAfterWrites(
       const nsg = Object.values(nsgs).find((n) => idKey(n.id) === idKey(result.op.nsgId));
       const i = nsg?.securityRules.findIndex((r) => r.name.toLowerCase() === returned.name.toLowerCase());
       if (!nsg || i === undefined || i < 0) return undefined;
-      nsg.securityRules[i] = returned;
+      nsg.securityRules = nsg.securityRules.map((r, k) => (k === i ? returned : r)); // a new list: see compileNsg
       continue;
     }
     const key = idKey(result.ops[0].firewallId);
