@@ -222,7 +222,8 @@ function compileRule(rule: SecurityRule, isDefault: boolean): CompiledRule {
     allSourcePorts: coversAllSourcePorts(rule),
     sources: compilePrefixes(rule.sourceAddressPrefix, rule.sourceAddressPrefixes),
     destinations,
-    destinationAsgOnly: destinations === NEVER && (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0,
+    destinationAsgOnly:
+      destinations === NEVER && (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0,
   };
 }
 
