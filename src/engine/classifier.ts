@@ -38,7 +38,7 @@ import { type Address, type IpFamily, parseAddress } from './cidr';
 import type { Decision } from './evaluator';
 import { firewallHasAllowRule, firewallShares } from './firewallEvaluator';
 import { decodeAwsTags, decodeAzureRule, NAME_PREFIX, vmKeyOf } from './metadata';
-import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, Nsg, VmNetwork } from './model';
+import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, VmNetwork } from './model';
 import { DEFAULT_JIT_PORTS } from './model';
 
 export type ClassificationStatus = 'healthy' | 'unhealthy' | 'notApplicable';
@@ -81,132 +81,13 @@ export function isDefenderJitRuleName(name: string): boolean {
 }
 
 /**
- * What an Azure classification was computed from, beyond the network object it is cached on: the
- * objects and values it read that a simulator may change in place, compared by identity or value.
- * An NSG's rules count as unchanged while its rule list is the same array of the same length
- * (checking every rule object costs as much as a fresh classification: millions of reads).
- */
-interface ClassifiedFrom {
-  /** A copy of the ports asked about, and the array itself (same array, same content: no compare). */
-  ports: readonly number[];
-  portsAsked: readonly number[];
-  vm: AzureVmNetwork['vm'];
-  nsgs: Array<Nsg | undefined>;
-  inputs: unknown[];
-  result: Classification;
-}
-
-/**
- * Earlier Azure classifications, per network object. Network objects are treated as immutable once
- * read: providers hand out fresh objects on every read, and simulate.ts applies a plan to a copy of
- * the world. So classifying the same objects again (a tree refresh without changes) returns the
- * earlier answer. Code that edits a rule object in place, replaces a rule inside the same list or
- * adds or replaces an entry of `net.nsgs` must hand over new network objects. VMs behind a firewall (rare) are always classified afresh:
- * their rule collections would need watching too.
- */
-const azureClassifications = new WeakMap<AzureVmNetwork, ClassifiedFrom>();
-
-/** The NSGs on the VM's paths, subnet's then NIC's for each interface (undefined where none). */
-function pathNsgs(net: AzureVmNetwork): Array<Nsg | undefined> {
-  const nsgs: Array<Nsg | undefined> = [];
-  for (const nic of net.vm.interfaces) {
-    nsgs.push(nic.subnetNsgId ? net.nsgs[nic.subnetNsgId] : undefined);
-    nsgs.push(nic.nsgId ? net.nsgs[nic.nsgId] : undefined);
-  }
-  return nsgs;
-}
-
-/**
- * Hands `visit` the values an Azure classification depends on, in a fixed order, until it answers
- * false: a visitor rather than a list, so that the check on a repeat call allocates nothing. The
- * NSGs are given (as pathNsgs found them): looking them up again by their long ids would cost more
- * than the rest of the check, and `net.nsgs` itself is compared by identity.
- */
-function visitAzureInputs(
-  net: AzureVmNetwork,
-  nsgs: ReadonlyArray<Nsg | undefined>,
-  visit: (value: unknown) => boolean,
-): boolean {
-  const vm = net.vm;
-  if (!(visit(net.nsgs) && visit(vm.id) && visit(vm.powerState) && visit(vm.classic))) return false;
-  if (!visit(vm.interfaces.length)) return false;
-  for (const nic of vm.interfaces) {
-    const same =
-      visit(nic) &&
-      visit(nic.privateIps) &&
-      visit(nic.privateIps.length) &&
-      visit(nic.vnetAddressPrefixes) &&
-      visit(nic.subnetNsgId) &&
-      visit(nic.nsgId);
-    if (!same) return false;
-  }
-  for (const nsg of nsgs) {
-    if (!visit(nsg)) return false;
-    if (!nsg) continue;
-    const custom = nsg.securityRules;
-    const defaults = nsg.defaultSecurityRules;
-    const same =
-      visit(nsg.flushConnection) &&
-      visit(custom) &&
-      visit(custom.length) &&
-      visit(defaults) &&
-      visit(defaults.length);
-    if (!same) return false;
-  }
-  return true;
-}
-
-function azureInputs(net: AzureVmNetwork, nsgs: ReadonlyArray<Nsg | undefined>): unknown[] {
-  const inputs: unknown[] = [];
-  visitAzureInputs(net, nsgs, (value) => inputs.push(value) > 0);
-  return inputs;
-}
-
-function sameAzureInputs(net: AzureVmNetwork, earlier: ClassifiedFrom): boolean {
-  let i = 0;
-  const { inputs } = earlier;
-  return visitAzureInputs(net, earlier.nsgs, (value) => value === inputs[i++]) && i === inputs.length;
-}
-
-function samePorts(earlier: ClassifiedFrom, ports: readonly number[]): boolean {
-  const a = earlier.ports;
-  if (earlier.portsAsked === ports) return true; // usually DEFAULT_JIT_PORTS itself
-  return a.length === ports.length && a.every((p, i) => p === ports[i]);
-}
-
-/**
- * Classifies one VM. Results may be shared between calls on the same unchanged network objects:
- * treat them (and their arrays) as read-only.
+ * Classifies one VM. Nothing is remembered per VM: the per-NSG work (azureEvaluator.ts's compiled
+ * NSGs) is shared, and the rest is cheaper to redo than to check for changes.
  */
 export function classify(
   net: VmNetwork,
   managementPorts: readonly number[] = DEFAULT_JIT_PORTS,
 ): Classification {
-  if (net.cloud !== 'azure' || net.firewalls.length > 0) return classifyFresh(net, managementPorts);
-  const earlier = azureClassifications.get(net);
-  if (
-    earlier &&
-    earlier.vm === net.vm &&
-    samePorts(earlier, managementPorts) &&
-    sameAzureInputs(net, earlier)
-  ) {
-    return { ...earlier.result };
-  }
-  const result = classifyFresh(net, managementPorts);
-  const nsgs = pathNsgs(net);
-  const inputs = azureInputs(net, nsgs);
-  azureClassifications.set(net, {
-    ports: managementPorts.slice(),
-    portsAsked: managementPorts,
-    vm: net.vm,
-    nsgs,
-    inputs,
-    result,
-  });
-  return { ...result };
-}
-
-function classifyFresh(net: VmNetwork, managementPorts: readonly number[]): Classification {
   const result =
     net.cloud === 'azure' ? classifyAzure(net, managementPorts) : classifyAws(net, managementPorts);
   const power = net.vm.powerState;
@@ -405,74 +286,73 @@ function azureExposures(
   return out;
 }
 
+/** Every classification in one shape (powerNote aside): millions of reads downstream stay monomorphic. */
+function classification(
+  status: ClassificationStatus,
+  reason: string,
+  jit: Classification['jit'],
+  exposures: Exposure[],
+  warnings: string[],
+): Classification {
+  return { status, reason, jit, exposures, warnings };
+}
+
 function classifyAzure(net: AzureVmNetwork, ports: readonly number[]): Classification {
   const warnings = azureWarnings(net);
-  const base = { warnings, exposures: [] as Exposure[] };
   if (net.vm.classic) {
-    return {
-      ...base,
-      status: 'notApplicable',
-      reason: 'Classic (ASM) VM: JIT does not apply.',
-      jit: { enabled: false },
-    };
+    return classification(
+      'notApplicable',
+      'Classic (ASM) VM: JIT does not apply.',
+      { enabled: false },
+      [],
+      warnings,
+    );
   }
   const views = nicViews(net);
   const jit = azureJit(net, views);
   const exposures = azureExposures(net, views, ports);
-  const withExposures = { warnings, exposures, jit };
+  const verdict = (status: ClassificationStatus, reason: string): Classification =>
+    classification(status, reason, jit, exposures, warnings);
   if (jit.enabled) {
     const by = jit.by === 'defender' ? 'Microsoft Defender for Cloud' : 'JIT VM Access';
-    return { ...withExposures, status: 'healthy', reason: `JIT is enabled (by ${by}).` };
+    return verdict('healthy', `JIT is enabled (by ${by}).`);
   }
   const hasNsg = net.vm.interfaces.some((n) => n.nsgId || n.subnetNsgId);
   let firewallQuestion: string;
   if (hasNsg) {
     const allowRules = azureAllowRules(views, ports);
-    if (allowRules.count === 0) {
-      return { ...withExposures, status: 'healthy', reason: 'No NSG rule allows management ports.' };
-    }
+    if (allowRules.count === 0) return verdict('healthy', 'No NSG rule allows management ports.');
     const labels = allowRules.first.map(({ nsg, rule }) => `${rule} on ${nsg}`);
     firewallQuestion = `NSG rule ${listed(labels, allowRules.count)} allows management ports`;
   } else {
     if (net.firewalls.length === 0) {
-      return {
-        ...withExposures,
-        status: 'notApplicable',
-        reason: 'No NSG and no Azure Firewall protects this VM.',
-      };
+      return verdict('notApplicable', 'No NSG and no Azure Firewall protects this VM.');
     }
     firewallQuestion = 'No NSG on the VM';
   }
   if (net.firewalls.length === 0) {
-    return {
-      ...withExposures,
-      status: 'unhealthy',
-      reason: `${firewallQuestion}${exposureSuffix(exposures)}.`,
-    };
+    return verdict('unhealthy', `${firewallQuestion}${exposureSuffix(exposures)}.`);
   }
   const managed = net.firewalls.find((f) => f.firewallPolicyId);
   if (managed) {
-    return {
-      ...withExposures,
-      status: 'notApplicable',
-      reason: `Behind Azure Firewall ${managed.name}, managed by a firewall policy: only classic rules are supported.`,
-    };
+    return verdict(
+      'notApplicable',
+      `Behind Azure Firewall ${managed.name}, managed by a firewall policy: only classic rules are supported.`,
+    );
   }
   const ips = privateIps(net);
   const fwAllows = net.firewalls.filter((fw) => ports.some((p) => firewallHasAllowRule(fw, ips, p)));
   if (fwAllows.length > 0) {
     const names = fwAllows.map((f) => f.name);
-    return {
-      ...withExposures,
-      status: 'unhealthy',
-      reason: `${firewallQuestion}, and Azure Firewall ${listed(names)} allows management ports${exposureSuffix(exposures)}.`,
-    };
+    return verdict(
+      'unhealthy',
+      `${firewallQuestion}, and Azure Firewall ${listed(names)} allows management ports${exposureSuffix(exposures)}.`,
+    );
   }
-  return {
-    ...withExposures,
-    status: 'healthy',
-    reason: `${firewallQuestion}, but Azure Firewall ${listed(net.firewalls.map((f) => f.name))} allows none.`,
-  };
+  return verdict(
+    'healthy',
+    `${firewallQuestion}, but Azure Firewall ${listed(net.firewalls.map((f) => f.name))} allows none.`,
+  );
 }
 
 // ---------------------------------------------------------------- AWS
@@ -493,31 +373,16 @@ function classifyAws(net: AwsVmNetwork, ports: readonly number[]): Classificatio
       return meta?.kind === 'group' && meta.groupRole === 'jit' && meta.vmId === net.vm.id;
     });
   if (jitGroup) {
-    return {
-      status: 'healthy',
-      reason: `JIT is enabled (group ${jitGroup.name}).`,
-      jit: { enabled: true, by: 'jit-vm-access' },
-      exposures,
-      warnings,
-    };
+    const reason = `JIT is enabled (group ${jitGroup.name}).`;
+    return classification('healthy', reason, { enabled: true, by: 'jit-vm-access' }, exposures, warnings);
   }
   const openToAll = openToAnyRules(net, ports);
   if (openToAll.length > 0) {
-    return {
-      status: 'unhealthy',
-      reason: `Security group rule ${listed(openToAll)} allows a management port from any address.`,
-      jit: { enabled: false },
-      exposures,
-      warnings,
-    };
+    const reason = `Security group rule ${listed(openToAll)} allows a management port from any address.`;
+    return classification('unhealthy', reason, { enabled: false }, exposures, warnings);
   }
-  return {
-    status: 'healthy',
-    reason: 'No security group allows a management port from any address.',
-    jit: { enabled: false },
-    exposures,
-    warnings,
-  };
+  const reason = 'No security group allows a management port from any address.';
+  return classification('healthy', reason, { enabled: false }, exposures, warnings);
 }
 
 function openToAnyRules(net: AwsVmNetwork, ports: readonly number[]): string[] {
