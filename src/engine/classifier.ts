@@ -161,6 +161,7 @@ function azureJit(net: AzureVmNetwork, views: readonly NicView[]): Classificatio
   let defender = false;
   for (const view of views) {
     for (const { compiled } of view.path) {
+      if (compiled.jitNamed.length === 0) continue; // most NSGs: nothing named like a JIT rule
       const jit = nsgJitRules(compiled);
       if (jit.ours.length > 0) {
         key ??= vmKeyOf(net.vm.id);
@@ -212,10 +213,9 @@ function azureAllowRules(views: readonly NicView[], ports: readonly number[]): A
   // Names are counted once per NSG name; a set is needed only when some name could repeat: several
   // NICs (their paths may share an NSG) or a list with repeated names.
   let seen: Set<string> | undefined;
-  if (views.length > 1 || views[0]?.path.length > 1) {
-    const names = views.flatMap((v) => v.path.map((step) => step.nsg.name));
-    if (new Set(names).size < names.length) seen = new Set();
-  }
+  const names: string[] = [];
+  for (const view of views) for (const step of view.path) names.push(step.nsg.name);
+  if (names.some((name, i) => names.indexOf(name) < i)) seen = new Set();
   for (const view of views) {
     for (const { nsg, compiled } of view.path) {
       const rules = compiledAllowsCovering(compiled, ports);
@@ -234,19 +234,24 @@ function azureAllowRules(views: readonly NicView[], ports: readonly number[]): A
   return found;
 }
 
-function azureWarnings(net: AzureVmNetwork): string[] {
+/** Warnings about the NSGs on the paths (each NSG once): ids that were not read, and flushConnection. */
+function azureWarnings(views: readonly NicView[]): string[] {
   const warnings: string[] = [];
-  const ids: Array<string | undefined> = [];
-  for (const nic of net.vm.interfaces) ids.push(nic.subnetNsgId, nic.nsgId);
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k];
-    if (!id || ids.indexOf(id) < k) continue; // each NSG once
-    const nsg = net.nsgs[id];
-    if (!nsg) warnings.push(`NSG ${id} could not be read; it was left out of the evaluation.`);
-    else if (nsg.flushConnection) {
-      warnings.push(
-        `NSG ${nsg.name} has flushConnection enabled: established connections would be cut when access expires.`,
-      );
+  const ids: string[] = [];
+  for (const { nic, path } of views) {
+    for (const [id, layer] of [
+      [nic.subnetNsgId, 'subnet-nsg'],
+      [nic.nsgId, 'nic-nsg'],
+    ] as const) {
+      if (!id || ids.includes(id)) continue;
+      ids.push(id);
+      const nsg = path.find((step) => step.layer === layer)?.nsg;
+      if (!nsg) warnings.push(`NSG ${id} could not be read; it was left out of the evaluation.`);
+      else if (nsg.flushConnection) {
+        warnings.push(
+          `NSG ${nsg.name} has flushConnection enabled: established connections would be cut when access expires.`,
+        );
+      }
     }
   }
   return warnings;
@@ -298,7 +303,8 @@ function classification(
 }
 
 function classifyAzure(net: AzureVmNetwork, ports: readonly number[]): Classification {
-  const warnings = azureWarnings(net);
+  const views = nicViews(net);
+  const warnings = azureWarnings(views);
   if (net.vm.classic) {
     return classification(
       'notApplicable',
@@ -308,7 +314,6 @@ function classifyAzure(net: AzureVmNetwork, ports: readonly number[]): Classific
       warnings,
     );
   }
-  const views = nicViews(net);
   const jit = azureJit(net, views);
   const exposures = azureExposures(net, views, ports);
   const verdict = (status: ClassificationStatus, reason: string): Classification =>
