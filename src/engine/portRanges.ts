@@ -71,7 +71,7 @@ export function compilePortRanges(values: readonly string[]): PortRanges {
  */
 export function portTextMask(text: string, ports: readonly number[]): number {
   const n = text.length;
-  if (n === 1 && text.charCodeAt(0) === 42) return (1 << ports.length) - 1; // '*'
+  if (n === 1 && text.charCodeAt(0) === 42) return rangeMask(0, 65535, ports); // '*'
   let lo = 0;
   let i = 0;
   for (; i < n && i < 6; i++) {
@@ -92,7 +92,10 @@ export function portTextMask(text: string, ports: readonly number[]): number {
     clean = text.charCodeAt(i) === 45 && j === n && j - i - 1 >= 1 && j - i - 1 <= 5; // 'N-M'
   }
   if (!clean) return rangesMask(portRangesOf(text), ports); // spaces, junk: the exact parser decides
-  if (hi > 65535 || lo > hi) return 0;
+  return hi > 65535 || lo > hi ? 0 : rangeMask(lo, hi, ports);
+}
+
+function rangeMask(lo: number, hi: number, ports: readonly number[]): number {
   let mask = 0;
   for (let p = 0; p < ports.length; p++) if (ports[p] >= lo && ports[p] <= hi) mask |= 1 << p;
   return mask;
