@@ -195,39 +195,24 @@ interface AllowRules {
   first: Array<{ nsg: string; rule: string }>;
 }
 
-/** Lists whose rule names repeat (never in valid Azure data, which keeps names unique per NSG). */
-const repeatsNames = new WeakMap<readonly CompiledRule[], boolean>();
-
-function hasRepeatedNames(rules: readonly CompiledRule[]): boolean {
-  if (rules.length < 2) return false;
-  let repeats = repeatsNames.get(rules);
-  if (repeats === undefined) {
-    repeats = new Set(rules.map((r) => r.rule.name)).size < rules.length;
-    repeatsNames.set(rules, repeats);
-  }
-  return repeats;
-}
-
 function azureAllowRules(views: readonly NicView[], ports: readonly number[]): AllowRules {
   const found: AllowRules = { count: 0, first: [] };
-  // Names are counted once per NSG name; a set is needed only when some name could repeat: several
-  // NICs (their paths may share an NSG) or a list with repeated names.
-  let seen: Set<string> | undefined;
-  const names: string[] = [];
-  for (const view of views) for (const step of view.path) names.push(step.nsg.name);
-  if (names.some((name, i) => names.indexOf(name) < i)) seen = new Set();
+  // Each `rule on NSG` name once (NICs may share an NSG): the few counted so far are compared directly.
+  const nsgNames: string[] = [];
+  const ruleNames: string[] = [];
   for (const view of views) {
     for (const { nsg, compiled } of view.path) {
-      const rules = compiledAllowsCovering(compiled, ports);
-      const unique = seen ?? (hasRepeatedNames(rules) ? new Set<string>() : undefined);
-      for (const r of rules) {
+      for (const r of compiledAllowsCovering(compiled, ports)) {
         if (!targetsNic(r, view)) continue;
-        if (unique) {
-          const key = JSON.stringify([nsg.name, r.rule.name]);
-          if (unique.has(key)) continue;
-          unique.add(key);
+        const rule = r.rule.name;
+        let counted = false;
+        for (let k = 0; k < ruleNames.length && !counted; k++) {
+          counted = ruleNames[k] === rule && nsgNames[k] === nsg.name;
         }
-        if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule: r.rule.name });
+        if (counted) continue;
+        nsgNames.push(nsg.name);
+        ruleNames.push(rule);
+        if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule });
       }
     }
   }
@@ -266,9 +251,9 @@ function azureExposures(
   let addressCount = 0;
   for (const nic of net.vm.interfaces) addressCount += nic.privateIps.length;
   const multi = addressCount > 1;
-  for (const { nic, path, ctx } of views) {
+  for (const { nic, path, ctx, addresses } of views) {
     for (const destination of nic.privateIps) {
-      const address = parseAddress(destination);
+      const address = addresses.find((a) => a.text === destination)?.address;
       const where = { nic, destination, family: address?.family ?? 4, internet: ctx.internet, multi };
       for (const port of ports) {
         // Most ports of most VMs are closed to the Internet: say so cheaply before splitting every source.
