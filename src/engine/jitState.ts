@@ -1,5 +1,6 @@
 // Reconstructs a VM's JIT policy and active grants from cloud metadata alone (no local state), as
 // any copy of the tool sees them.
+import { compileNsg } from './azureEvaluator';
 import { DNAT_COLLECTION, decodeAwsTags, decodeAzureRule, type JitRuleMeta, vmKeyOf } from './metadata';
 import type {
   AwsVmNetwork,
@@ -37,11 +38,19 @@ export function nsgsOnPath(net: AzureVmNetwork): NsgOnPath[] {
   return [...byId.values()];
 }
 
-/** Our rules for this VM in one NSG, with their decoded metadata. */
+/**
+ * Our rules for this VM in one NSG, with their decoded metadata. Only the inbound rules named like a
+ * JIT rule are decoded (the compiled NSG lists them): every rule this tool writes is inbound and
+ * named `JitVmAccess-…`, and decoding each of an NSG's rules for every VM behind it would cost a
+ * regular expression per rule.
+ */
 export function ourAzureRules(nsg: Nsg, vmId: string): { rule: SecurityRule; meta: JitRuleMeta }[] {
-  const key = vmKeyOf(vmId);
+  const compiled = compileNsg(nsg);
   const out: { rule: SecurityRule; meta: JitRuleMeta }[] = [];
-  for (const rule of nsg.securityRules) {
+  if (compiled.jitNamed.length === 0) return out;
+  const key = vmKeyOf(vmId);
+  for (const i of compiled.jitNamed) {
+    const rule = compiled.custom[i];
     const meta = decodeAzureRule(rule);
     if (meta?.origin === 'jit-vm-access' && meta.vmKey === key) out.push({ rule, meta });
   }
