@@ -29,6 +29,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { classify } from '../src/engine/classifier';
+import { foundGrantsOf, policyOf } from '../src/engine/jitState';
 import { vmKeyOf } from '../src/engine/metadata';
 import type {
   AzureVmNetwork,
@@ -383,6 +384,17 @@ function timeClassify(nets: readonly AzureVmNetwork[]): number {
   return performance.now() - t0;
 }
 
+/** What the inventory reads beside each classification: the VM's JIT policy and grants. */
+function timeJitState(nets: readonly AzureVmNetwork[]): number {
+  collectGarbage();
+  const t0 = performance.now();
+  for (const net of nets) {
+    policyOf(net);
+    foundGrantsOf(net);
+  }
+  return performance.now() - t0;
+}
+
 /** The baseline's work on one NSG: every rule's name (for JIT rules) and destination ports, read once. */
 function readRules(nsg: Nsg): number {
   let looked = 0;
@@ -422,6 +434,8 @@ interface ClassifyTimes {
   cold: number[];
   warm: number[];
   baseline: number[];
+  /** Policy and grants of every VM, right after the cold classification (as the inventory reads them). */
+  jitState: number[];
   /** What one classification of the world produces (counted outside the timed runs). */
   output: {
     inboundRules: number;
@@ -483,14 +497,16 @@ function benchClassify(runs: number): ClassifyTimes {
   const cold: number[] = [];
   const warm: number[] = [];
   const baseline: number[] = [];
+  const jitState: number[] = [];
   let world: AzureVmNetwork[] = [];
   for (let r = 0; r < runs; r++) {
     world = buildWorld(42);
     cold.push(timeClassify(world));
+    jitState.push(timeJitState(world));
     warm.push(timeClassify(world));
     if (r < 3) baseline.push(timeReadEveryRule(buildWorld(42)));
   }
-  return { first, cold, warm, baseline, output: outputOf(world) };
+  return { first, cold, warm, baseline, jitState, output: outputOf(world) };
 }
 
 function benchPlan(runs: number): number[] {
@@ -579,6 +595,12 @@ const rows: Array<{ key: string; measure: string; ms: number; best: number; targ
     ms: median(classifyTimes.warm),
     best: Math.min(...classifyTimes.warm),
     target: 100,
+  },
+  {
+    key: 'jitStateMs',
+    measure: `read the JIT policy and grants of ${VMS} VMs (after classifying)`,
+    ms: median(classifyTimes.jitState),
+    best: Math.min(...classifyTimes.jitState),
   },
   {
     key: 'readEveryRuleMs',
