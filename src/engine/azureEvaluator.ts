@@ -133,7 +133,7 @@ export interface CompiledNsg {
   compiled: Map<number, CompiledRule> | undefined;
   /**
    * The inbound rules covering a management port over TCP, in evaluation order, each as one number:
-   * `index * 16 + mask`, a mask bit per DEFAULT_JIT_PORTS entry. Made in compileNsg's one pass.
+   * `(index << MASK_BITS) | mask`, a mask bit per DEFAULT_JIT_PORTS entry. Made in compileNsg's one pass.
    */
   management: readonly number[];
   /** Indices of the custom inbound rules named like a JIT rule (ours or Defender's), ascending. */
@@ -241,7 +241,7 @@ const STANDARD_DEFAULTS = new Map(STANDARD_DEFAULT_RULES.map((r, i) => [i, compi
 
 const MANAGEMENT_PORTS = DEFAULT_JIT_PORTS;
 
-/** Candidate entries are `index * 16 + mask`. */
+/** Candidate entries are `(index << MASK_BITS) | mask`. */
 const MASK_BITS = 4;
 const ALL_MASK = (1 << MASK_BITS) - 1;
 
@@ -305,7 +305,7 @@ const J = 74;
 const S = 83;
 const M = 77;
 
-/** compileNsg's pass: management-port candidates as `index * 16 + mask`, and JIT-looking names. */
+/** compileNsg's pass: management-port candidates as `(index << MASK_BITS) | mask`, and JIT-looking names. */
 function scanRules(
   rules: readonly SecurityRule[],
   offset: number,
@@ -327,7 +327,7 @@ function scanRules(
     if (mask === 0 || r.direction !== 'Inbound') continue;
     const protocol = r.protocol;
     if (protocol === 'Tcp' || protocol === '*' || (protocolBits(protocol) & PROTO_TCP) !== 0) {
-      management.push((offset + i) * 16 + mask);
+      management.push(((offset + i) << MASK_BITS) | mask);
     }
   }
 }
@@ -358,7 +358,7 @@ function orderKey(compiled: CompiledNsg, index: number): number {
 }
 
 /**
- * Candidate entries (`index * 16 + mask`, collected in index order) sorted into evaluation order;
+ * Candidate entries (`(index << MASK_BITS) | mask`, collected in index order) sorted into evaluation order;
  * equal keys keep index order. Lists are short (a handful of rules per port): an insertion sort
  * beats building keys, except for the long lists a busy port can have.
  */
@@ -401,7 +401,7 @@ function candidatesFor(compiled: CompiledNsg, port: number, bit: number): readon
     for (let i = 0; i < total; i++) {
       const r = ruleOf(compiled, i);
       if (r.direction !== 'Inbound' || (protocolBits(r.protocol) & bit) === 0) continue;
-      if (portInRanges(destinationPorts(r), port)) found.push(i * 16 + ALL_MASK);
+      if (portInRanges(destinationPorts(r), port)) found.push((i << MASK_BITS) | ALL_MASK);
     }
     list = inEvaluationOrder(compiled, found);
     compiled.candidates ??= new Map();
