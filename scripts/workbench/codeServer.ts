@@ -2,9 +2,9 @@
 // runner) installed into throw-away extension and user-data folders.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../freePort';
 import { codeServerBin, node24Bin } from './tools';
 
 export interface CodeServer {
@@ -24,17 +24,6 @@ export interface CodeServerOptions {
 
 function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, PATH: `${node24Bin}:${process.env.PATH ?? ''}`, ...extra };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
