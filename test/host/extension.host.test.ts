@@ -8,6 +8,19 @@ import { activatedApi, flatten, labelPath, useSandbox, waitFor } from './helpers
 
 const VM = 'web-01';
 
+/** Enables JIT for SSH from any source on the VM through the command, without the confirmation. */
+function enableSshJit(vmId: string, maxDurationMs: number): Thenable<unknown> {
+  return vscode.commands.executeCommand('jitAccess.enableJit', {
+    vmId,
+    confirm: false,
+    policy: {
+      vmId,
+      requireJustification: false,
+      ports: [{ port: 22, protocol: 'tcp', allowedSourcePrefixes: ['*'], maxDurationMs }],
+    },
+  });
+}
+
 describe('JIT Access in the extension host', function () {
   let api: JitAccessApi;
 
@@ -58,15 +71,7 @@ describe('JIT Access in the extension host', function () {
 
   it('enables JIT, requests access, shows the timer and panel, and revokes through the commands', async () => {
     const vmId = api.estate.snapshot!.vms.find((v) => v.vm.name === VM)!.vm.id;
-    await vscode.commands.executeCommand('jitAccess.enableJit', {
-      vmId,
-      confirm: false,
-      policy: {
-        vmId,
-        requireJustification: false,
-        ports: [{ port: 22, protocol: 'tcp', allowedSourcePrefixes: ['*'], maxDurationMs: 3 * 3_600_000 }],
-      },
-    });
+    await enableSshJit(vmId, 3 * 3_600_000);
     await waitFor(
       'web-01 under JIT enabled',
       () => labelPath(api.tree.currentRoots, VM)?.[2] === 'JIT enabled',
@@ -113,15 +118,7 @@ describe('JIT Access in the extension host', function () {
   it('connects via Remote-SSH after ensuring a grant on port 22', async () => {
     const cvm = api.estate.snapshot!.vms.find((v) => v.vm.name === 'web-02')!;
     const vmId = cvm.vm.id;
-    await vscode.commands.executeCommand('jitAccess.enableJit', {
-      vmId,
-      confirm: false,
-      policy: {
-        vmId,
-        requireJustification: false,
-        ports: [{ port: 22, protocol: 'tcp', allowedSourcePrefixes: ['*'], maxDurationMs: 3_600_000 }],
-      },
-    });
+    await enableSshJit(vmId, 3_600_000);
     await waitFor(
       'web-02 under JIT enabled',
       () => labelPath(api.tree.currentRoots, 'web-02')?.[2] === 'JIT enabled',

@@ -9,6 +9,7 @@ import { classify } from '../../../src/engine/classifier';
 import { foundGrantsOf, grantsOf, jitGroupOf, policyOf } from '../../../src/engine/jitState';
 import type { AwsVmNetwork, JitPolicy, SgRule, VmNetwork } from '../../../src/engine/model';
 import type { Plan } from '../../../src/engine/operations';
+import { sgRuleKey } from '../../../src/engine/ruleFields';
 import {
   PlanError,
   planDisable,
@@ -51,18 +52,9 @@ function openings(net: VmNetwork): Record<string, boolean> {
   return out;
 }
 
+/** A rule as EC2 tells rules apart, plus its description (disable must restore that too). */
 function ruleContent(r: SgRule): string {
-  return JSON.stringify([
-    r.isEgress,
-    r.ipProtocol,
-    r.fromPort,
-    r.toPort,
-    r.cidrIpv4,
-    r.cidrIpv6,
-    r.prefixListId,
-    r.referencedGroupId,
-    r.description ?? '',
-  ]);
+  return JSON.stringify([sgRuleKey(r), r.description ?? '']);
 }
 
 /** What disable must put back exactly: groups per interface and every group's rules by content. */
