@@ -673,20 +673,10 @@ export function internetReachesOnPath(
   if (through.isEmpty) return false;
   const point = pointOf(destination.value);
   const bit = protocolBit(protocol);
-  const want = candidateBit(port, bit);
   for (const { compiled } of path) {
-    // The same walk as sharesOf's, keeping only the union of what the Allow rules take.
     let allowed = AddressSet.EMPTY;
-    let remaining = through;
-    for (const entry of candidatesFor(compiled, port, bit)) {
-      if ((entry & want) === 0) continue;
-      const r = ruleAt(compiled, entry >> MASK_BITS);
-      if (!decides(r) || !matcherHas(r.destinations, point, ctx)) continue;
-      const sources = matcherSet(r.sources, ctx);
-      if (r.allow) allowed = allowed.union(remaining.intersect(sources));
-      remaining = remaining.subtract(sources);
-      if (remaining.isEmpty) break;
-    }
+    for (const share of sharesOf(compiled, port, bit, point, through, ctx, true))
+      allowed = allowed.union(share.sources);
     if (allowed.isEmpty) return false;
     through = allowed;
   }
