@@ -559,22 +559,6 @@ export interface SourceShare {
 }
 
 /**
- * Splits the whole address space of the destination's family by deciding rule, for traffic to
- * `destination:port`. Earlier rules take their share first, as in the service.
- */
-export function shareSources(
-  nsg: Nsg,
-  port: number,
-  protocol: TrafficProtocol,
-  destination: bigint,
-  family: AddressSet,
-  ctx: AzureContext,
-): SourceShare[] {
-  const point = pointOf(destination);
-  return sharesOf(compileNsg(nsg), port, protocolBit(protocol), point, family, ctx, false);
-}
-
-/**
  * Walks the rules covering the port in order, until no source is left undecided. With `allowsOnly`
  * the shares of Deny rules (and of no rule) are left out, and their sources never materialised.
  */
@@ -615,20 +599,7 @@ export interface ReachablePart {
   via: Decision[];
 }
 
-/** Which sources can reach `destination:port` through the NIC's NSG path, split by deciding rules. */
-export function reachableSources(
-  net: AzureVmNetwork,
-  nic: NetworkInterface,
-  destination: string,
-  port: number,
-  protocol: TrafficProtocol,
-): ReachablePart[] {
-  const dst = parseAddress(destination);
-  if (!dst) return [];
-  return reachableOnPath(compiledPath(net, nic), azureContext(nic), dst, port, protocol);
-}
-
-/** reachableSources on a path compiled once by the caller (who asks about several ports). */
+/** Which sources can reach `destination:port` through a NIC's compiled NSG path, split by the deciding rules. */
 export function reachableOnPath(
   path: readonly CompiledPathStep[],
   ctx: AzureContext,
@@ -683,19 +654,8 @@ export function internetReachesOnPath(
   return true;
 }
 
-/** Could the rule's destination be `destination` (a private IP of the VM)? ASG-only: we cannot tell → yes. */
-export function ruleTargets(r: CompiledRule, destination: string, nic: NetworkInterface): boolean {
-  const dst = parseAddress(destination);
-  return r.destinationAsgOnly || (!!dst && ruleTargetsPoint(r, pointOf(dst.value), azureContext(nic)));
-}
-
 export function ruleTargetsPoint(r: CompiledRule, destination: Point, ctx: AzureContext): boolean {
   return r.destinationAsgOnly || matcherHas(r.destinations, destination, ctx);
-}
-
-/** Custom inbound Allow rules of the NSG that cover one of `ports` over TCP (any source, any destination). */
-export function customAllowsCovering(nsg: Nsg, ports: readonly number[]): CompiledRule[] {
-  return compiledAllowsCovering(compileNsg(nsg), ports);
 }
 
 export function compiledAllowsCovering(compiled: CompiledNsg, ports: readonly number[]): CompiledRule[] {

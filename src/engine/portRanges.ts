@@ -50,12 +50,6 @@ export function portRangesOf(text: string): PortRanges {
   return ranges;
 }
 
-/** '*' → 0-65535, 'N' → N-N, 'N-M' → N-M; undefined for anything else (including M < N or > 65535). */
-export function parsePortRange(text: string): readonly [number, number] | undefined {
-  const r = portRangesOf(text);
-  return r.length === 2 ? [r[0], r[1]] : undefined;
-}
-
 /** Unparseable entries never match (the service would not have accepted them). */
 export function compilePortRanges(values: readonly string[]): PortRanges {
   if (values.length === 1) return portRangesOf(values[0]); // the usual case: shared, nothing allocated
