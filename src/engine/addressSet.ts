@@ -65,6 +65,8 @@ function unionOf<T extends Bound>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {
 function intersectionOf<T extends Bound>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {
   if (a.length === 0) return a;
   if (b.length === 0) return b;
+  if (within(a, b)) return a;
+  if (within(b, a)) return b;
   let out: T[] | undefined; // most intersections the evaluator tries are empty: allocate only when not
   let i = 0;
   let j = 0;
@@ -78,8 +80,33 @@ function intersectionOf<T extends Bound>(a: Ranges<T>, b: Ranges<T>): Ranges<T> 
   return out ?? NO_RANGES;
 }
 
+/** Whether some range of `a` meets some range of `b`. */
+function overlaps<T extends Bound>(a: Ranges<T>, b: Ranges<T>): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i + 1] <= b[j]) i += 2;
+    else if (b[j + 1] <= a[i]) j += 2;
+    else return true;
+  }
+  return false;
+}
+
+/** Whether every range of `inner` lies inside one range of `outer` (its ranges are non-adjacent). */
+function within<T extends Bound>(inner: Ranges<T>, outer: Ranges<T>): boolean {
+  let j = 0;
+  for (let i = 0; i < inner.length; i += 2) {
+    while (j < outer.length && outer[j + 1] <= inner[i]) j += 2;
+    if (j >= outer.length || outer[j] > inner[i] || outer[j + 1] < inner[i + 1]) return false;
+  }
+  return true;
+}
+
 function differenceOf<T extends Bound>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {
   if (a.length === 0 || b.length === 0) return a;
+  // Most differences the evaluator takes leave `a` whole or remove all of it: no new list for those.
+  if (!overlaps(a, b)) return a;
+  if (within(a, b)) return NO_RANGES;
   const out: T[] = [];
   let j = 0;
   for (let i = 0; i < a.length; i += 2) {
@@ -189,17 +216,24 @@ export class AddressSet {
   }
 
   intersect(other: AddressSet): AddressSet {
-    return AddressSet.make(intersectionOf(this.v4, other.v4), intersectionOf(this.v6, other.v6));
+    return this.derived(intersectionOf(this.v4, other.v4), intersectionOf(this.v6, other.v6), other);
+  }
+
+  /** A result from ranges that may be this set's or `other`'s own lists: the existing set then, not a copy. */
+  private derived(v4: Ranges<number>, v6: Ranges<bigint>, other: AddressSet): AddressSet {
+    if (v4 === this.v4 && v6 === this.v6) return this;
+    if (v4 === other.v4 && v6 === other.v6) return other;
+    return AddressSet.make(v4, v6);
   }
 
   subtract(other: AddressSet): AddressSet {
     if (this.isEmpty || other.isEmpty) return this;
-    return AddressSet.make(differenceOf(this.v4, other.v4), differenceOf(this.v6, other.v6));
+    return this.derived(differenceOf(this.v4, other.v4), differenceOf(this.v6, other.v6), other);
   }
 
   /** True when every address of `other` is in this set. */
   covers(other: AddressSet): boolean {
-    return other.subtract(this).isEmpty;
+    return within(other.v4, this.v4) && within(other.v6, this.v6);
   }
 
   equals(other: AddressSet): boolean {

@@ -95,11 +95,12 @@ export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
 // ---------------------------------------------------------------- compiled form
 //
 // Compiled once per NSG object, in one pass that reads only direction, protocol and destination
-// ports, and keeps the indices of the few rules covering a management port over TCP. The rest of a
-// rule (access, priority, prefixes) is compiled when a question first reaches it: classification
-// looks at those few rules, and only until every source is decided; other questions list the rules
-// for their port on first use. Texts (port ranges, prefixes) are parsed through
-// caches keyed by the text, since the same few recur across thousands of NSGs.
+// ports, and keeps the few rules covering a management port over TCP, fully compiled right away
+// (classification asks about each of them for every VM behind the NSG, and compiling them while the
+// pass has them at hand spares a second trip to rules scattered over a large heap). Other questions
+// list the rules for their port on first use and compile those when a walk first reaches them.
+// Texts (port ranges, prefixes) are parsed through caches keyed by the text, since the same few
+// recur across thousands of NSGs.
 
 /** A rule's address prefixes, with the NIC-dependent service tags kept symbolic. */
 interface PrefixMatcher {
@@ -111,6 +112,9 @@ interface PrefixMatcher {
 
 export interface CompiledRule {
   rule: SecurityRule;
+  /** The rule's name and priority, copied: read per VM without reaching back into the rule. */
+  name: string;
+  priority: number;
   isDefault: boolean;
   allow: boolean;
   protocols: number;
@@ -136,6 +140,10 @@ export interface CompiledNsg {
    * `(index << MASK_BITS) | mask`, a mask bit per DEFAULT_JIT_PORTS entry. Made in compileNsg's one pass.
    */
   management: readonly number[];
+  /** `management`'s rules, fully compiled, at the same positions: made in the same pass, while the rules are at hand. */
+  managementRules: readonly CompiledRule[];
+  /** Of those, the custom Allow rules (the classifier's question), in priority order. */
+  managementAllows: readonly CompiledRule[];
   /** Indices of the custom inbound rules named like a JIT rule (ours or Defender's), ascending. */
   jitNamed: readonly number[];
   /** Per `port * 4 + protocol bit`, for any other question: made on first use, all mask bits set. */
@@ -215,6 +223,8 @@ function compileRule(rule: SecurityRule, isDefault: boolean): CompiledRule {
   const destinations = compilePrefixes(rule.destinationAddressPrefix, rule.destinationAddressPrefixes);
   return {
     rule,
+    name: rule.name,
+    priority: rule.priority,
     isDefault,
     allow: rule.access === 'Allow',
     protocols: protocolBits(rule.protocol),
@@ -267,8 +277,7 @@ function stillCurrent(compiled: CompiledNsg, nsg: Nsg): boolean {
  *
  * The one pass reads each rule's destination ports first (most rules cover no management port and
  * are done with), and its name's first letter (JIT rules); only the few candidates have their
- * direction and protocol read. Everything else (access, prefixes) is compiled when a walk first
- * reaches the rule.
+ * direction and protocol read, and are then compiled in full.
  */
 export function compileNsg(nsg: Nsg): CompiledNsg {
   let compiled = compiledNsgs.get(nsg);
@@ -282,6 +291,8 @@ export function compileNsg(nsg: Nsg): CompiledNsg {
     customCount: custom.length,
     compiled: undefined,
     management: NO_RULES,
+    managementRules: NO_COMPILED,
+    managementAllows: NO_COMPILED,
     jitNamed: NO_RULES,
     candidates: undefined,
     allowsByPorts: undefined,
@@ -292,13 +303,18 @@ export function compileNsg(nsg: Nsg): CompiledNsg {
   const jitNamed: number[] = [];
   scanRules(custom, 0, management, jitNamed);
   scanRules(defaults, custom.length, management, undefined);
-  compiled.management = management.length > 0 ? inEvaluationOrder(compiled, management) : NO_RULES;
+  if (management.length > 0) {
+    compiled.management = inEvaluationOrder(compiled, management);
+    compiled.managementRules = compiled.management.map((e) => compileAt(compiled, e >> MASK_BITS));
+    compiled.managementAllows = compiled.managementRules.filter((r) => r.allow && !r.isDefault);
+  }
   compiled.jitNamed = jitNamed.length > 0 ? jitNamed : NO_RULES;
   compiledNsgs.set(nsg, compiled);
   return compiled;
 }
 
 const NO_RULES: readonly number[] = [];
+const NO_COMPILED: readonly CompiledRule[] = [];
 
 /** First letters of JIT rule names: ours (JitVmAccess-) and Defender's (SecurityCenter-, MicrosoftDefenderForCloud-). */
 const J = 74;
@@ -338,18 +354,30 @@ export function ruleOf(compiled: CompiledNsg, index: number): SecurityRule {
   return index < n ? compiled.custom[index] : compiled.defaults[index - n];
 }
 
-/** The rule at `index`, fully compiled. */
-export function ruleAt(compiled: CompiledNsg, index: number): CompiledRule {
+/** The rule at `index`, fully compiled (not kept: see ruleAt). */
+function compileAt(compiled: CompiledNsg, index: number): CompiledRule {
   const isDefault = index >= compiled.customCount;
   if (isDefault && compiled.defaultsCount === 0) {
     return STANDARD_DEFAULTS.get(index - compiled.customCount) as CompiledRule;
   }
+  return compileRule(ruleOf(compiled, index), isDefault);
+}
+
+/** The rule at `index`, fully compiled, kept for the next question about it. */
+export function ruleAt(compiled: CompiledNsg, index: number): CompiledRule {
   let r = compiled.compiled?.get(index);
   if (!r) {
-    r = compileRule(ruleOf(compiled, index), isDefault);
+    r = compileAt(compiled, index);
     (compiled.compiled ??= new Map()).set(index, r);
   }
   return r;
+}
+
+/** The rule of the `k`th candidate entry in `entries` (candidatesFor's list for the same NSG). */
+function candidateRule(compiled: CompiledNsg, entries: readonly number[], k: number): CompiledRule {
+  return entries === compiled.management
+    ? compiled.managementRules[k]
+    : ruleAt(compiled, entries[k] >> MASK_BITS);
 }
 
 /** Sort key of the rule at `index`: priority, custom before default. */
@@ -474,7 +502,8 @@ export function nsgDecision(
   r: CompiledRule | undefined,
 ): Decision {
   if (!r) return { layer, resourceId: nsg.id, resourceName: nsg.name, access: 'Deny' };
-  const { name: rule, priority, access } = r.rule;
+  const { name: rule, priority } = r;
+  const access = r.allow ? 'Allow' : 'Deny';
   const [resourceId, resourceName] = [nsg.id, nsg.name];
   return r.isDefault
     ? { layer, resourceId, resourceName, rule, priority, defaultRule: true, access }
@@ -483,19 +512,6 @@ export function nsgDecision(
 
 type PathLayer = 'subnet-nsg' | 'nic-nsg';
 
-/** The NSGs on a NIC's path, in evaluation order. An id whose NSG was not loaded is skipped. */
-export function nsgsOnPath(
-  net: AzureVmNetwork,
-  nic: NetworkInterface,
-): Array<{ layer: PathLayer; nsg: Nsg }> {
-  const path: Array<{ layer: PathLayer; nsg: Nsg }> = [];
-  const subnet = nic.subnetNsgId ? net.nsgs[nic.subnetNsgId] : undefined;
-  const own = nic.nsgId ? net.nsgs[nic.nsgId] : undefined;
-  if (subnet) path.push({ layer: 'subnet-nsg', nsg: subnet });
-  if (own) path.push({ layer: 'nic-nsg', nsg: own });
-  return path;
-}
-
 /** A NIC's NSG path with each NSG compiled: what one question about one VM works on. */
 export interface CompiledPathStep {
   layer: PathLayer;
@@ -503,13 +519,19 @@ export interface CompiledPathStep {
   compiled: CompiledNsg;
 }
 
+/** The NSGs on a NIC's path, in evaluation order, compiled. An id whose NSG was not loaded is skipped. */
 export function compiledPath(net: AzureVmNetwork, nic: NetworkInterface): CompiledPathStep[] {
-  return nsgsOnPath(net, nic).map(({ layer, nsg }) => ({ layer, nsg, compiled: compileNsg(nsg) }));
+  const path: CompiledPathStep[] = [];
+  const subnet = nic.subnetNsgId ? net.nsgs[nic.subnetNsgId] : undefined;
+  const own = nic.nsgId ? net.nsgs[nic.nsgId] : undefined;
+  if (subnet) path.push({ layer: 'subnet-nsg', nsg: subnet, compiled: compileNsg(subnet) });
+  if (own) path.push({ layer: 'nic-nsg', nsg: own, compiled: compileNsg(own) });
+  return path;
 }
 
 /** The first matching inbound rule, or undefined when custom default rules leave a gap (→ deny). */
-export function firstMatch(
-  nsg: Nsg,
+function firstMatch(
+  compiled: CompiledNsg,
   traffic: Traffic,
   destination: string,
   ctx: AzureContext,
@@ -519,12 +541,12 @@ export function firstMatch(
   if (!src || !dst || src.family !== dst.family) return undefined;
   const s = pointOf(src.value);
   const d = pointOf(dst.value);
-  const compiled = compileNsg(nsg);
   const bit = protocolBit(traffic.protocol);
   const want = candidateBit(traffic.port, bit);
-  for (const entry of candidatesFor(compiled, traffic.port, bit)) {
-    if ((entry & want) === 0) continue;
-    const r = ruleAt(compiled, entry >> MASK_BITS);
+  const entries = candidatesFor(compiled, traffic.port, bit);
+  for (let k = 0; k < entries.length; k++) {
+    if ((entries[k] & want) === 0) continue;
+    const r = candidateRule(compiled, entries, k);
     if (decides(r) && matcherHas(r.destinations, d, ctx) && matcherHas(r.sources, s, ctx)) return r;
   }
   return undefined;
@@ -537,12 +559,12 @@ export function evaluateAzureInterface(
   destination: string,
   traffic: Traffic,
 ): Verdict {
-  const path = nsgsOnPath(net, nic);
+  const path = compiledPath(net, nic);
   if (path.length === 0) return { allowed: true, decidedBy: [{ layer: 'no-nsg', access: 'Allow' }] };
   const ctx = azureContext(nic);
   const decidedBy: Decision[] = [];
-  for (const { layer, nsg } of path) {
-    const r = firstMatch(nsg, traffic, destination, ctx);
+  for (const { layer, nsg, compiled } of path) {
+    const r = firstMatch(compiled, traffic, destination, ctx);
     decidedBy.push(nsgDecision(layer, nsg, r));
     if (!r?.allow) return { allowed: false, decidedBy };
   }
@@ -574,9 +596,10 @@ function sharesOf(
   const out: SourceShare[] = [];
   let remaining = family;
   const want = candidateBit(port, bit);
-  for (const entry of candidatesFor(compiled, port, bit)) {
-    if ((entry & want) === 0) continue;
-    const r = ruleAt(compiled, entry >> MASK_BITS);
+  const entries = candidatesFor(compiled, port, bit);
+  for (let k = 0; k < entries.length; k++) {
+    if ((entries[k] & want) === 0) continue;
+    const r = candidateRule(compiled, entries, k);
     if (!decides(r) || !matcherHas(r.destinations, destination, ctx)) continue;
     const sources = matcherSet(r.sources, ctx);
     if (allowsOnly && !r.allow) {
@@ -658,39 +681,42 @@ export function ruleTargetsPoint(r: CompiledRule, destination: Point, ctx: Azure
   return r.destinationAsgOnly || matcherHas(r.destinations, destination, ctx);
 }
 
-export function compiledAllowsCovering(compiled: CompiledNsg, ports: readonly number[]): CompiledRule[] {
-  const key = ports === MANAGEMENT_PORTS ? 'management' : ports.join(','); // the usual question: no join
+export function compiledAllowsCovering(
+  compiled: CompiledNsg,
+  ports: readonly number[],
+): readonly CompiledRule[] {
+  if (ports === MANAGEMENT_PORTS) return compiled.managementAllows; // the usual question, answered at compile time
+  const key = ports.join(',');
   let list = compiled.allowsByPorts?.get(key);
   if (!list) {
-    list = [];
-    for (const i of customTcpCovering(compiled, ports)) {
-      const r = ruleAt(compiled, i);
-      if (r.allow) list.push(r);
-    }
-    list.sort((x, y) => x.rule.priority - y.rule.priority);
+    list = customAllowsCovering(compiled, ports);
+    list.sort((x, y) => x.priority - y.priority);
     (compiled.allowsByPorts ??= new Map()).set(key, list);
   }
   return list;
 }
 
-/** Indices of the custom inbound rules covering one of `ports` over TCP, ascending. */
-function customTcpCovering(compiled: CompiledNsg, ports: readonly number[]): number[] {
-  const found: number[] = [];
+/** The custom inbound Allow rules covering one of `ports` over TCP. */
+function customAllowsCovering(compiled: CompiledNsg, ports: readonly number[]): CompiledRule[] {
+  const found: CompiledRule[] = [];
   if (ports.every((p) => MANAGEMENT_PORTS.includes(p))) {
-    // The management candidates already hold them: no second pass over the rules.
+    // The management candidates already hold them, compiled: no second pass over the rules.
     let want = 0;
     for (const p of ports) want |= 1 << MANAGEMENT_PORTS.indexOf(p);
-    for (const entry of compiled.management) {
-      const i = entry >> MASK_BITS;
-      if ((entry & want) !== 0 && i < compiled.customCount) found.push(i);
+    const { management, managementRules } = compiled;
+    for (let k = 0; k < management.length; k++) {
+      const r = managementRules[k];
+      if ((management[k] & want) !== 0 && !r.isDefault && r.allow) found.push(r);
     }
-    return found.sort((a, b) => a - b);
+    return found;
   }
   for (let i = 0; i < compiled.customCount; i++) {
     const rule = compiled.custom[i];
     if (rule.direction !== 'Inbound' || (protocolBits(rule.protocol) & PROTO_TCP) === 0) continue;
     const covered = destinationPorts(rule);
-    if (ports.some((p) => portInRanges(covered, p))) found.push(i);
+    if (!ports.some((p) => portInRanges(covered, p))) continue;
+    const r = ruleAt(compiled, i);
+    if (r.allow) found.push(r);
   }
   return found;
 }

@@ -38,7 +38,7 @@ import { type Address, type IpFamily, parseAddress } from './cidr';
 import type { Decision } from './evaluator';
 import { firewallHasAllowRule, firewallShares } from './firewallEvaluator';
 import { decodeAwsTags, decodeAzureRule, NAME_PREFIX, vmKeyOf } from './metadata';
-import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, VmNetwork } from './model';
+import type { AwsVmNetwork, AzureVmNetwork, NetworkInterface, Nsg, VmNetwork } from './model';
 import { DEFAULT_JIT_PORTS } from './model';
 
 export type ClassificationStatus = 'healthy' | 'unhealthy' | 'notApplicable';
@@ -199,24 +199,31 @@ function azureAllowRules(views: readonly NicView[], ports: readonly number[]): A
   const found: AllowRules = { count: 0, first: [] };
   // Each `rule on NSG` name once (NICs may share an NSG): the few counted so far are compared directly.
   const nsgNames: string[] = [];
-  const ruleNames: string[] = [];
+  const rules: CompiledRule[] = [];
   for (const view of views) {
     for (const { nsg, compiled } of view.path) {
       for (const r of compiledAllowsCovering(compiled, ports)) {
         if (!targetsNic(r, view)) continue;
-        const rule = r.rule.name;
         let counted = false;
-        for (let k = 0; k < ruleNames.length && !counted; k++) {
-          counted = ruleNames[k] === rule && nsgNames[k] === nsg.name;
+        for (let k = 0; k < rules.length && !counted; k++) {
+          counted = rules[k] === r || (rules[k].name === r.name && nsgNames[k] === nsg.name);
         }
         if (counted) continue;
         nsgNames.push(nsg.name);
-        ruleNames.push(rule);
-        if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule });
+        rules.push(r);
+        if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule: r.name });
       }
     }
   }
   return found;
+}
+
+const PATH_LAYERS = ['subnet-nsg', 'nic-nsg'] as const;
+
+/** The NSG of the path's step for `layer`, when it was read. */
+function nsgAt(path: readonly CompiledPathStep[], layer: CompiledPathStep['layer']): Nsg | undefined {
+  for (const step of path) if (step.layer === layer) return step.nsg;
+  return undefined;
 }
 
 /** Warnings about the NSGs on the paths (each NSG once): ids that were not read, and flushConnection. */
@@ -224,13 +231,11 @@ function azureWarnings(views: readonly NicView[]): string[] {
   const warnings: string[] = [];
   const ids: string[] = [];
   for (const { nic, path } of views) {
-    for (const [id, layer] of [
-      [nic.subnetNsgId, 'subnet-nsg'],
-      [nic.nsgId, 'nic-nsg'],
-    ] as const) {
+    for (const layer of PATH_LAYERS) {
+      const id = layer === 'subnet-nsg' ? nic.subnetNsgId : nic.nsgId;
       if (!id || ids.includes(id)) continue;
       ids.push(id);
-      const nsg = path.find((step) => step.layer === layer)?.nsg;
+      const nsg = nsgAt(path, layer);
       if (!nsg) warnings.push(`NSG ${id} could not be read; it was left out of the evaluation.`);
       else if (nsg.flushConnection) {
         warnings.push(
