@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (onPath('code') && !process.env.JIT_DEMO_CODE_SERVER) {
     execFileSync('code', ['--install-extension', vsix, '--force'], { stdio: 'inherit' });
     execFileSync('code', ['--new-window', demoFolder()], { stdio: 'inherit' });
-    console.log('Opened VS Code: the "JIT Access" view in the Explorer shows the local sandbox.');
+    console.log('Opened VS Code: the shield "JIT VM Access" in the activity bar shows the local sandbox.');
     return;
   }
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   execFileSync('bash', [path.join(repoRoot, 'scripts/setup-workbench.sh')], { stdio: 'inherit' });
   const server = await startCodeServer({ vsixes: [vsix], settings: SANDBOX });
   console.log(
-    `\nJIT VM Access demo: ${server.url}\nOpen it in a browser; the "JIT Access" view is in the Explorer. Ctrl+C stops.`,
+    `\nJIT VM Access demo: ${server.url}\nOpen it in a browser and click the shield "JIT VM Access" in the activity bar. Ctrl+C stops.`,
   );
   if (process.env.DISPLAY && onPath('xdg-open')) {
     spawn('xdg-open', [server.url], { stdio: 'ignore', detached: true }).unref();

@@ -1,17 +1,17 @@
-// The extension in the real VS Code workbench (code-server), driven as a person would: the tree in
-// the Explorer, right-click menus, the pickers answered by keyboard, the grants panel's buttons and
-// the status bar — with the local cloud checked through its admin API. Screenshots of each step go
-// to test-results/screenshots/, in the default dark and light themes.
+// The extension in the real VS Code workbench (code-server), driven as a person would: the tree
+// opened from its activity bar icon, right-click menus, the pickers answered by keyboard, the grants
+// panel's buttons and the status bar — with the local cloud checked through its admin API.
+// Screenshots of each step go to test-results/screenshots/, in the default dark and light themes.
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../../scripts/workbench/codeServer';
 import { nsgRules, sandboxAdminUrl, type NsgRule } from './harness/localCloud';
 import { packages } from './harness/packages';
 import {
+  activityView,
   childLabels,
   childRow,
   chooseMenuItem,
-  collapsePane,
   countdownSeconds,
   openWorkbench,
   quickInput,
@@ -20,7 +20,6 @@ import {
   runCommand,
   screenshot,
   treeRow,
-  viewPane,
   waitForQuickInput,
   webviewFrame,
   widenSideBar,
@@ -67,8 +66,7 @@ describe('JIT Access in the VS Code workbench (code-server + Chromium)', functio
     });
     workbench = await openWorkbench(server.url);
     page = workbench.page;
-    await collapsePane(page, 'workspace');
-    tree = await viewPane(page, 'JIT Access');
+    tree = await activityView(page, 'JIT VM Access');
     await widenSideBar(page, 620);
   });
 

@@ -114,18 +114,15 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.up();
 }
 
-/** The view pane titled `title` (e.g. "JIT Access"), expanded. */
-export async function viewPane(page: Page, title: string): Promise<Locator> {
-  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
-  const header = pane.locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+/**
+ * Opens the view container titled `title` from the activity bar, as a user clicks its icon, and
+ * returns its one view pane.
+ */
+export async function activityView(page: Page, title: string): Promise<Locator> {
+  await page.locator(`.activitybar .action-item .action-label[aria-label^="${title}"]`).click();
+  const pane = page.locator('.part.sidebar .pane').first();
+  await pane.waitFor({ state: 'visible' });
   return pane;
-}
-
-/** Collapses the view pane titled `title` if it is open. */
-export async function collapsePane(page: Page, title: string): Promise<void> {
-  const header = page.locator('.pane-header', { hasText: title }).first();
-  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
 }
 
 /** A tree row by its label at a depth (1 = roots); `exact` matches the label, not the description. */
