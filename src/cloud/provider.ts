@@ -63,6 +63,8 @@ export interface CloudProvider {
    * AWS accounts the identity differs per account, so the VM being changed may be named.
    */
   whoAmI(vmId?: string): Promise<string>;
+  /** Every identity the calls can be made as (one per AWS account reached): grants recorded under any are the user's. */
+  identities(): Promise<string[]>;
   listScopes(): Promise<CloudScope[]>;
   inventory(options?: { scopes?: string[]; signal?: AbortSignal }): Promise<Inventory>;
   /** A fresh read of one VM's network state, bypassing any index that lags behind writes. */

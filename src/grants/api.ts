@@ -85,8 +85,13 @@ export interface GrantServiceApi {
   sweep(): Promise<SweepReport>;
   /** Active grants everywhere the caller can see, mine and others'. */
   list(): Promise<Grant[]>;
-  /** The identity grants are recorded under for a cloud. */
-  whoAmI(cloud: Cloud): Promise<string>;
+  /**
+   * The identity grants are recorded under: for a VM, the one its account is reached with (AWS
+   * profiles reach different accounts as different principals); without one, the cloud's first.
+   */
+  whoAmI(cloud: Cloud, vmId?: string): Promise<string>;
+  /** Every identity of the user in a cloud (one per AWS account reached): a grant under any is theirs. */
+  identities(cloud: Cloud): Promise<string[]>;
   onEvent(listener: (event: GrantEvent) => void): Disposable;
   dispose(): void;
 }

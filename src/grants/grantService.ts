@@ -78,7 +78,7 @@ export class GrantService implements GrantServiceApi {
   private readonly settings: GrantServiceSettings;
   private readonly events = new GrantEvents();
   private readonly scheduler: ExpiryScheduler;
-  private readonly identities = new Map<Cloud, Promise<string>>();
+  private readonly identityLists = new Map<Cloud, Promise<string[]>>();
   private cached?: EstateSnapshot;
   private sweepTimer?: TimerHandle;
   private sweeping?: Promise<SweepReport>;
@@ -121,14 +121,18 @@ export class GrantService implements GrantServiceApi {
     this.events.clear();
   }
 
-  whoAmI(cloud: Cloud): Promise<string> {
-    let who = this.identities.get(cloud);
-    if (!who) {
-      who = this.provider(cloud).whoAmI();
-      this.identities.set(cloud, who);
-      who.catch(() => this.identities.delete(cloud));
+  whoAmI(cloud: Cloud, vmId?: string): Promise<string> {
+    return this.provider(cloud).whoAmI(vmId);
+  }
+
+  identities(cloud: Cloud): Promise<string[]> {
+    let list = this.identityLists.get(cloud);
+    if (!list) {
+      list = this.provider(cloud).identities();
+      this.identityLists.set(cloud, list);
+      list.catch(() => this.identityLists.delete(cloud));
     }
-    return who;
+    return list;
   }
 
   async detectMyIp(): Promise<string> {
@@ -181,9 +185,9 @@ export class GrantService implements GrantServiceApi {
     let vmName: string | undefined;
     try {
       source = await resolveSource(input, () => this.options.myIp.detect());
-      requester = await this.whoAmI(provider.cloud);
       const before = await provider.readNetwork(input.vmId);
       vmName = before.vm.name;
+      requester = await this.whoAmI(provider.cloud, before.vm.id);
       const policy = policyOf(before);
       if (!policy) throw new JitNotEnabledError(before.vm.name);
       const request: AccessRequest = {
@@ -211,7 +215,7 @@ export class GrantService implements GrantServiceApi {
       const outcome: RequestOutcome = { ...outcomeOf(result, input.dryRun), warnings, grant };
       if (!input.dryRun) {
         this.invalidate();
-        this.trackIfMine(grant, requester);
+        this.trackIfMine(grant, [requester]);
         this.events.emit({ type: 'granted', grant });
       }
       await this.audit('request', requester, {
@@ -235,7 +239,7 @@ export class GrantService implements GrantServiceApi {
 
   async extend(grant: Grant, durationMs: number): Promise<RequestOutcome> {
     const provider = this.provider(grant.cloud);
-    const requester = await this.whoAmI(grant.cloud).catch(() => '');
+    const requester = await this.whoAmI(grant.cloud, grant.vmId).catch(() => '');
     try {
       const before = await provider.readNetwork(grant.vmId);
       const current = this.findGrant(before, grant);
@@ -263,7 +267,7 @@ export class GrantService implements GrantServiceApi {
         expiresAt: Math.floor(newExpiry / 1000) * 1000,
       });
       this.invalidate();
-      this.trackIfMine(extended, requester);
+      this.trackIfMine(extended, [requester]);
       this.events.emit({ type: 'extended', grant: extended });
       await this.audit('extend', requester, { grant: extended, result: 'ok' });
       return { ...outcomeOf(result, false), grant: extended };
@@ -346,7 +350,7 @@ export class GrantService implements GrantServiceApi {
 
   private async removeGrant(grant: Grant, reason: 'user' | 'expired'): Promise<OperationOutcome> {
     const provider = this.provider(grant.cloud);
-    const who = await this.whoAmI(grant.cloud).catch(() => '');
+    const who = await this.whoAmI(grant.cloud, grant.vmId).catch(() => '');
     try {
       const result = await provider.execute(grant.vmId, (net) => {
         const current = foundGrantsOf(net).find((f) => f.grant.id === grant.id)?.grant;
@@ -381,7 +385,7 @@ export class GrantService implements GrantServiceApi {
     plan: (net: VmNetwork) => Plan,
   ): Promise<OperationOutcome> {
     const provider = this.providerForVm(vmId);
-    const who = await this.whoAmI(provider.cloud).catch(() => '');
+    const who = await this.whoAmI(provider.cloud, vmId).catch(() => '');
     try {
       const result = await provider.execute(vmId, plan, { dryRun: options.dryRun === true });
       if (!options.dryRun) {
@@ -416,7 +420,7 @@ export class GrantService implements GrantServiceApi {
     }
     for (const { vm } of candidates) {
       const provider = this.provider(vm.cloud);
-      const who = await this.whoAmI(vm.cloud).catch(() => '');
+      const who = await this.whoAmI(vm.cloud, vm.id).catch(() => '');
       let targets: ReturnType<typeof sweepTargets> = { expired: [], incomplete: [] };
       try {
         const result = await provider.execute(vm.id, (net) => {
@@ -476,8 +480,7 @@ export class GrantService implements GrantServiceApi {
       const snapshot = await this.snapshot();
       for (const v of snapshot.vms) {
         for (const g of v.grants) {
-          const me = await this.whoAmI(g.cloud).catch(() => undefined);
-          this.trackIfMine(g, me);
+          this.trackIfMine(g, await this.identities(g.cloud).catch(() => []));
         }
       }
     } catch (e) {
@@ -485,9 +488,9 @@ export class GrantService implements GrantServiceApi {
     }
   }
 
-  private trackIfMine(grant: Grant, me: string | undefined): void {
+  private trackIfMine(grant: Grant, me: readonly string[]): void {
     const mode = this.settings.expiryTimers;
-    if (mode === 'all' || (mode === 'mine' && me !== undefined && grant.requester === me)) {
+    if (mode === 'all' || (mode === 'mine' && me.includes(grant.requester))) {
       this.scheduler.track(grant);
     }
   }

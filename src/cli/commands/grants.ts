@@ -113,7 +113,7 @@ export async function findGrants(
   let grants = active.filter((g) => g.vmId === vm.vm.id);
   if (options.grantId) grants = grants.filter((g) => g.id === options.grantId);
   if (!options.any) {
-    const me = await service.whoAmI(vm.vm.cloud);
+    const me = await service.whoAmI(vm.vm.cloud, vm.vm.id);
     grants = grants.filter((g) => g.requester === me);
   }
   if (grants.length === 0) {

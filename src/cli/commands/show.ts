@@ -84,9 +84,9 @@ export async function showStatus(ctx: CliContext, mine: boolean, now: () => numb
   const service = await ctx.service();
   let grants = await service.list();
   if (mine) {
-    const me = new Map<string, string>();
-    for (const cloud of new Set(grants.map((g) => g.cloud))) me.set(cloud, await service.whoAmI(cloud));
-    grants = grants.filter((g) => g.requester === me.get(g.cloud));
+    const me = new Map<string, string[]>();
+    for (const cloud of new Set(grants.map((g) => g.cloud))) me.set(cloud, await service.identities(cloud));
+    grants = grants.filter((g) => me.get(g.cloud)?.includes(g.requester));
   }
   grants.sort((a, b) => a.expiresAt - b.expiresAt);
   const t = now();

@@ -33,7 +33,7 @@ function covers(g: Grant, port: number, source: string, now: number): boolean {
 export async function ensureGrant(ctx: CliContext, args: SshProxyArgs, now: () => number): Promise<Grant> {
   const service = await ctx.service();
   const target = await ctx.resolve(args.vm);
-  const me = await service.whoAmI(target.vm.cloud);
+  const me = await service.whoAmI(target.vm.cloud, target.vm.id);
   const source = await concreteSource(ctx, service, args.source);
   const cidr = source.kind === 'cidr' ? source.cidr : '';
   const existing = target.grants.find((g) => g.requester === me && covers(g, args.port, cidr, now()));

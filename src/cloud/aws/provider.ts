@@ -92,6 +92,11 @@ export class AwsProvider implements CloudProvider {
     return account.arn!;
   }
 
+  async identities(): Promise<string[]> {
+    const arns = (await this.accounts()).flatMap((a) => (a.arn ? [a.arn] : []));
+    return [...new Set(arns)];
+  }
+
   async listScopes(): Promise<CloudScope[]> {
     return (await this.scopeRefs()).map((s) => this.cloudScope(s));
   }

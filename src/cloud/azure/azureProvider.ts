@@ -93,6 +93,10 @@ export class AzureProvider implements CloudProvider {
     return identityFromToken(token?.token ?? '') ?? 'unknown';
   }
 
+  async identities(): Promise<string[]> {
+    return [await this.whoAmI()];
+  }
+
   listScopes(): Promise<CloudScope[]> {
     this.scopes ??= this.loadScopes();
     this.scopes.catch(() => (this.scopes = undefined));

@@ -69,9 +69,7 @@ export class Estate extends Disposable {
   }
 
   readonly isMine = (g: Grant): boolean =>
-    this._state.kind === 'loaded' &&
-    this._state.me[g.cloud] !== undefined &&
-    this._state.me[g.cloud] === g.requester;
+    this._state.kind === 'loaded' && this._state.me[g.cloud]?.includes(g.requester) === true;
 
   /** Loads once; later calls wait for the same load. */
   async ensureLoaded(): Promise<EstateSnapshot | undefined> {
@@ -113,9 +111,9 @@ export class Estate extends Disposable {
     try {
       const service = await this.host.requireService();
       const snapshot = await service.snapshot({ refresh });
-      const me: Partial<Record<Cloud, string>> = {};
+      const me: Partial<Record<Cloud, string[]>> = {};
       for (const cloud of new Set(snapshot.scopes.map((s) => s.cloud))) {
-        me[cloud] = await service.whoAmI(cloud).catch(() => undefined);
+        me[cloud] = await service.identities(cloud).catch(() => undefined);
       }
       this.setState({ kind: 'loaded', snapshot, me }, generation);
     } catch (error) {

@@ -15,7 +15,8 @@ export type EstateState =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'failed'; failure: FailureInfo }
-  | { kind: 'loaded'; snapshot: EstateSnapshot; me: Partial<Record<Cloud, string>> };
+  /** `me`: the user's identities per cloud (one per AWS account reached), to tell their grants apart. */
+  | { kind: 'loaded'; snapshot: EstateSnapshot; me: Partial<Record<Cloud, string[]>> };
 
 export interface FailureInfo {
   kind: ScopeFailure['kind'];
@@ -137,7 +138,7 @@ function awsChildren(input: TreeInput, t: Localize): TreeNode[] {
 function vmGroups(
   parentId: string,
   vms: ClassifiedVm[],
-  me: string | undefined,
+  me: readonly string[] | undefined,
   now: number,
   t: Localize,
 ): TreeNode[] {
@@ -156,12 +157,17 @@ function vmGroups(
   });
 }
 
-export function vmNode(cvm: ClassifiedVm, me: string | undefined, now: number, t: Localize): VmNode {
+export function vmNode(
+  cvm: ClassifiedVm,
+  me: readonly string[] | undefined,
+  now: number,
+  t: Localize,
+): VmNode {
   const children: TreeNode[] = [];
   if (cvm.classification.jit.enabled) {
     for (const p of cvm.policy?.ports ?? []) children.push(new PortNode(cvm, p, now, t));
     for (const g of [...cvm.grants].sort((a, b) => a.expiresAt - b.expiresAt)) {
-      children.push(new GrantNode(cvm, g, me !== undefined && g.requester === me, now, t));
+      children.push(new GrantNode(cvm, g, me?.includes(g.requester) === true, now, t));
     }
   }
   return new VmNode(cvm, children, t);

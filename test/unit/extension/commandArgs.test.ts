@@ -17,7 +17,7 @@ describe('command argument resolution', () => {
 
   it('takes the VM from a tree node, preferring the fresher snapshot entry', () => {
     const stale = { ...exposed, grants: [] };
-    const node = vmNode(stale, ME, NOW, t);
+    const node = vmNode(stale, [ME], NOW, t);
     assert.equal(vmOfArgument(node, snap), exposed);
   });
 

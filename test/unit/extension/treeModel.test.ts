@@ -23,7 +23,11 @@ function loaded(snap: EstateSnapshot, extra: Partial<TreeInput> = {}): TreeInput
     sandbox: true,
     azureSignedIn: false,
     awsProfiles: [],
-    state: { kind: 'loaded', snapshot: snap, me: { azure: ME, aws: 'arn:aws:iam::111122223333:user/alice' } },
+    state: {
+      kind: 'loaded',
+      snapshot: snap,
+      me: { azure: [ME], aws: ['arn:aws:iam::111122223333:user/alice'] },
+    },
     now: NOW,
     ...extra,
   };
