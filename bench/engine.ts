@@ -24,7 +24,8 @@
 // and beside them a baseline from the same run: the time to merely read every rule's name and
 // destination ports once, on a fresh world — the floor for any engine that looks at each rule (the
 // world is about 1 GB of objects; reading them is bound by memory, not by the engine's logic).
-// Timings are printed, never asserted. Prints a table and one JSON line.
+// It also prints the heap the world takes and what classifying it leaves behind (compiled NSGs,
+// text caches). Timings are printed, never asserted. Prints a table and one JSON line.
 // Usage: npx tsc -p . && node out/bench/engine.js [--runs 7]
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -76,8 +77,6 @@ function prng(seed: number): () => number {
 // ---------------------------------------------------------------- the world
 
 interface Place {
-  /** NSG id, for rule ids. */
-  nsgId: string;
   /** The VM's private IPv4 address (NIC NSGs) or the subnet's prefix (subnet NSGs). */
   target: string;
   subnet: string;
@@ -250,7 +249,6 @@ function nsgRules(place: Place, count: number, rand: Draw, defenderJit: boolean)
     const b = inbound ? inboundRule(place, rand) : outboundRule(rand);
     rules.push({
       name,
-      id: `${place.nsgId}/securityRules/${name}`,
       etag: `W/"${Math.floor(rand() * 1e9).toString(16)}"`,
       priority: inbound ? inboundPriorities[i] : 100 + i,
       direction: inbound ? 'Inbound' : 'Outbound',
@@ -263,7 +261,6 @@ function nsgRules(place: Place, count: number, rand: Draw, defenderJit: boolean)
     const name = `SecurityCenter-JITRule_${Math.floor(rand() * 1e9)}_B2C5F8`;
     rules[0] = {
       name,
-      id: `${place.nsgId}/securityRules/${name}`,
       priority: 4096,
       direction: 'Inbound',
       ...body('Deny', '*', ['*'], ['22', '3389'], [place.target]),
@@ -278,10 +275,9 @@ function nsgRules(place: Place, count: number, rand: Draw, defenderJit: boolean)
  * most subnets turn the Internet away, one in eight lets the offices in, and one in eight (a DMZ)
  * leaves it to the rules below and the NIC NSGs.
  */
-function subnetGate(place: Place, s: number): SecurityRule[] {
+function subnetGate(s: number): SecurityRule[] {
   const gate = (name: string, priority: number, b: RuleBody): SecurityRule => ({
     name,
-    id: `${place.nsgId}/securityRules/${name}`,
     priority,
     direction: 'Inbound',
     ...b,
@@ -325,8 +321,8 @@ function buildWorld(seed: number): AzureVmNetwork[] {
   for (let s = 0; s < subnetCount; s++) {
     const id = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/networkSecurityGroups/nsg-subnet-${s}`;
     const prefix = `10.${s >> 2}.${s & 3}.0/24`;
-    const place = { nsgId: id, target: prefix, subnet: prefix, bastion: bastionOf(s) };
-    const gate = subnetGate(place, s);
+    const place = { target: prefix, subnet: prefix, bastion: bastionOf(s) };
+    const gate = subnetGate(s);
     const rules = nsgRules(place, RULES_PER_SUBNET_NSG - gate.length, rand, false);
     subnetNsgs.push(nsgOf(id, [...gate, ...rules]));
   }
@@ -338,7 +334,7 @@ function buildWorld(seed: number): AzureVmNetwork[] {
     const ip = `10.${s >> 2}.${s & 3}.${4 + (i % VMS_PER_SUBNET)}`;
     const ipv6 = i % 30 === 0 ? `fd00:db8:${s}::${(4 + (i % VMS_PER_SUBNET)).toString(16)}` : undefined;
     const subnet = `10.${s >> 2}.${s & 3}.0/24`;
-    const place: Place = { nsgId, target: ip, subnet, bastion: bastionOf(s), targetV6: ipv6 };
+    const place: Place = { target: ip, subnet, bastion: bastionOf(s), targetV6: ipv6 };
     const own = nsgOf(nsgId, nsgRules(place, RULES_PER_NSG, rand, i % 20 === 0));
     const subnetNsg = subnetNsgs[s];
     const nic: NetworkInterface = {
@@ -436,6 +432,7 @@ interface ClassifyTimes {
   baseline: number[];
   /** Policy and grants of every VM, right after the cold classification (as the inventory reads them). */
   jitState: number[];
+  heap: Heap;
   /** What one classification of the world produces (counted outside the timed runs). */
   output: {
     inboundRules: number;
@@ -492,8 +489,31 @@ function outputOf(nets: readonly AzureVmNetwork[]): ClassifyTimes['output'] {
   return output;
 }
 
+interface Heap {
+  /** The world's objects (what the providers would hand over). */
+  worldMb: number;
+  /** What classifying every VM once leaves behind: the compiled NSGs and the text caches. */
+  engineMb: number;
+}
+
+function heapMb(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+function measureHeap(): Heap {
+  const empty = heapMb();
+  const world = buildWorld(42);
+  const built = heapMb();
+  for (const net of world) classify(net);
+  const classified = heapMb();
+  if (world.length !== VMS) throw new Error('the world was not kept while measured');
+  return { worldMb: built - empty, engineMb: classified - built };
+}
+
 function benchClassify(runs: number): ClassifyTimes {
   const first = timeClassify(buildWorld(42));
+  const heap = measureHeap();
   const cold: number[] = [];
   const warm: number[] = [];
   const baseline: number[] = [];
@@ -506,7 +526,7 @@ function benchClassify(runs: number): ClassifyTimes {
     warm.push(timeClassify(world));
     if (r < 3) baseline.push(timeReadEveryRule(buildWorld(42)));
   }
-  return { first, cold, warm, baseline, jitState, output: outputOf(world) };
+  return { first, cold, warm, baseline, jitState, heap, output: outputOf(world) };
 }
 
 function benchPlan(runs: number): number[] {
@@ -518,7 +538,7 @@ function benchPlan(runs: number): number[] {
   for (let r = 0; r < runs; r++) {
     const ip = '10.0.1.4';
     const nsgId = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/big`;
-    const place = { nsgId, target: ip, subnet: '10.0.1.0/24', bastion: bastionOf(0) };
+    const place = { target: ip, subnet: '10.0.1.0/24', bastion: bastionOf(0) };
     const rules = nsgRules(place, BIG_NSG_RULES, rand, false).map((x, i) => ({
       ...x,
       priority: 300 + i * 3,
@@ -647,7 +667,18 @@ console.log(
     `one classification: ${out.unhealthy} unhealthy, ${out.exposedVms} VMs exposed, ` +
     `${out.exposures} exposures listing ${out.sourceCidrs} source CIDRs`,
 );
-const json: Record<string, unknown> = { bench: 'engine', runs, ...out };
+const { heap } = classifyTimes;
+console.log(
+  `heap: the world ${heap.worldMb.toFixed(0)} MB; kept by the engine after classifying it ${heap.engineMb.toFixed(1)} MB ` +
+    `(${percent(heap.engineMb, heap.worldMb)} of the world)`,
+);
+const json: Record<string, unknown> = {
+  bench: 'engine',
+  runs,
+  ...out,
+  worldHeapMb: Number(heap.worldMb.toFixed(1)),
+  engineHeapMb: Number(heap.engineMb.toFixed(1)),
+};
 for (const r of rows) {
   json[r.key] = Number(r.ms.toFixed(3));
   if (r.target !== undefined) json[r.key.replace(/Ms$/, 'TargetMs')] = r.target;

@@ -24,7 +24,7 @@ import { portInRanges, portTextMask, type PortRanges } from './portRanges';
 import { destinationPorts, PROTO_TCP, PROTO_UDP, protocolBits, sourcePorts } from './ruleFields';
 
 /** Azure's standard default rules (inbound and outbound), as the service returns them. */
-export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
+export function azureDefaultSecurityRules(): SecurityRule[] {
   const make = (
     name: string,
     priority: number,
@@ -35,7 +35,6 @@ export function azureDefaultSecurityRules(nsgId?: string): SecurityRule[] {
     description: string,
   ): SecurityRule => ({
     name,
-    id: nsgId ? `${nsgId}/defaultSecurityRules/${name}` : undefined,
     priority,
     direction,
     access,

@@ -62,7 +62,7 @@ export type RuleAccess = 'Allow' | 'Deny';
 /** An NSG security rule with the service's singular and plural fields kept as they are. */
 export interface SecurityRule {
   name: string;
-  id?: string;
+  /** The service's version of the rule: writes send it as If-Match. (The rule's id is not kept: NSG id + name.) */
   etag?: string;
   priority: number;
   direction: RuleDirection;

@@ -184,8 +184,8 @@ export function toSecurityRule(resource: ArmLike): SecurityRule {
     protocol: PROTOCOLS[(r.protocol ?? '*').toLowerCase()] ?? '*',
   };
   // The service returns empty plural arrays beside the singular field: keep only what carries a value.
+  // The rule's id is left out: it is the NSG's id and the name, and millions of them weigh.
   const optional: Partial<SecurityRule> = {
-    id: envelope.id,
     etag: envelope.etag,
     description: r.description,
     sourceAddressPrefix: r.sourceAddressPrefix,
