@@ -86,10 +86,10 @@ export interface GrantServiceApi {
   /** Active grants everywhere the caller can see, mine and others'. */
   list(): Promise<Grant[]>;
   /**
-   * The identity grants are recorded under: for a VM, the one its account is reached with (AWS
-   * profiles reach different accounts as different principals); without one, the cloud's first.
+   * The identity grants on a VM are recorded under: the one its account is reached with (AWS
+   * profiles reach different accounts as different principals).
    */
-  whoAmI(cloud: Cloud, vmId?: string): Promise<string>;
+  whoAmI(cloud: Cloud, vmId: string): Promise<string>;
   /** Every identity of the user in a cloud (one per AWS account reached): a grant under any is theirs. */
   identities(cloud: Cloud): Promise<string[]>;
   onEvent(listener: (event: GrantEvent) => void): Disposable;

@@ -121,7 +121,7 @@ export class GrantService implements GrantServiceApi {
     this.events.clear();
   }
 
-  whoAmI(cloud: Cloud, vmId?: string): Promise<string> {
+  whoAmI(cloud: Cloud, vmId: string): Promise<string> {
     return this.provider(cloud).whoAmI(vmId);
   }
 
