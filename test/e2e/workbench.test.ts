@@ -213,7 +213,9 @@ describe('JIT Access in the VS Code workbench (code-server + Chromium)', functio
     assert.equal(await profile.locator('.label-description').innerText(), '111122223333');
     assert.ok((await childLabels(tree, profile)).includes('eu-west-1'), 'the demo region is listed');
     const region = treeRow(tree, 3, 'eu-west-1');
-    assert.deepEqual(await childLabels(tree, region), ['Can benefit from JIT']);
+    assert.deepEqual(await childLabels(tree, region), ['Can benefit from JIT', 'Healthy without JIT']);
+    const healthy = await childRow(tree, region, 'Healthy without JIT');
+    assert.ok((await childLabels(tree, healthy)).includes('app-1'), 'app-1 exposes nothing');
     await azure.locator('.monaco-tl-twistie').click();
     await vmRow().waitFor();
   });

@@ -32,7 +32,7 @@ export interface TreeInput {
   now: number;
 }
 
-const GROUP_ORDER: JitGroup[] = ['jitEnabled', 'canBenefit', 'notApplicable'];
+const GROUP_ORDER: JitGroup[] = ['jitEnabled', 'canBenefit', 'healthyNoJit', 'notApplicable'];
 
 /** True when the welcome view (sandbox, sign in, configure AWS) should show instead of rows. */
 export function isUnconfigured(input: Pick<TreeInput, 'sandbox' | 'azureSignedIn' | 'awsProfiles'>): boolean {
@@ -146,6 +146,7 @@ function vmGroups(
   const labels: Record<JitGroup, string> = {
     jitEnabled: t('JIT enabled'),
     canBenefit: t('Can benefit from JIT'),
+    healthyNoJit: t('Healthy without JIT'),
     notApplicable: t('Not applicable'),
   };
   return GROUP_ORDER.flatMap((group) => {

@@ -28,6 +28,13 @@ export function exposedAzureVm(name = 'web1'): ClassifiedVm {
   );
 }
 
+/** An Azure VM whose NSG opens only HTTPS: healthy without JIT. */
+export function closedAzureVm(name = 'closed1'): ClassifiedVm {
+  return classified(
+    azureVm({ name, publicIps: ['20.1.1.3'], nicNsg: nsg('nsg-app', [allow('allow-https', 300, '443')]) }),
+  );
+}
+
 /** An Azure VM with no NSG and no firewall: JIT does not apply. */
 export function bareAzureVm(name = 'bare1'): ClassifiedVm {
   return classified(azureVm({ name }));

@@ -8,6 +8,7 @@ import {
   AZURE_SCOPE,
   awsScope,
   bareAzureVm,
+  closedAzureVm,
   exposedAwsVm,
   exposedAzureVm,
   grant,
@@ -83,15 +84,22 @@ describe('extension tree model', () => {
   });
 
   it('groups Azure VMs of a subscription by JIT status, in a fixed order', () => {
-    const snap = snapshot([bareAzureVm(), exposedAzureVm(), jitAzureVm()], [AZURE_SCOPE]);
+    const snap = snapshot([bareAzureVm(), closedAzureVm(), exposedAzureVm(), jitAzureVm()], [AZURE_SCOPE]);
     const roots = buildTree(loaded(snap), t);
     const sub = roots[0].children[0];
     assert.equal(sub.label, 'Demo subscription');
-    assert.deepEqual(labels(sub.children), ['JIT enabled', 'Can benefit from JIT', 'Not applicable']);
+    assert.deepEqual(labels(sub.children), [
+      'JIT enabled',
+      'Can benefit from JIT',
+      'Healthy without JIT',
+      'Not applicable',
+    ]);
     assert.deepEqual(
       sub.children.map((g) => labels(g.children)),
-      [['jit1'], ['web1'], ['bare1']],
+      [['jit1'], ['web1'], ['closed1'], ['bare1']],
     );
+    // A VM with nothing exposed is not said to benefit, and can still have JIT enabled (menus key on this).
+    assert.match(sub.children[2].children[0].contextValue, /^vm cloud-azure jit-healthyNoJit\b/);
     assert.equal(sub.children[1].description, '1');
   });
 

@@ -58,7 +58,8 @@ export class RegionNode extends TreeNode {
   }
 }
 
-export type JitGroup = 'jitEnabled' | 'canBenefit' | 'notApplicable';
+/** canBenefit: a management port exposed (Unhealthy); healthyNoJit: no JIT, nothing the decision tree objects to. */
+export type JitGroup = 'jitEnabled' | 'canBenefit' | 'healthyNoJit' | 'notApplicable';
 
 export class GroupNode extends TreeNode {
   readonly kind = 'group';
@@ -73,6 +74,7 @@ export class GroupNode extends TreeNode {
     this.icon = {
       jitEnabled: { codicon: 'shield', color: 'charts.green' },
       canBenefit: { codicon: 'unlock', color: 'charts.yellow' },
+      healthyNoJit: { codicon: 'pass', color: 'charts.green' },
       notApplicable: { codicon: 'circle-slash', color: 'disabledForeground' },
     }[group];
   }

@@ -18,7 +18,12 @@ export function primaryPrivateIp(cvm: ClassifiedVm): string | undefined {
 
 export function jitGroupOf(cvm: ClassifiedVm): JitGroup {
   if (cvm.classification.jit.enabled) return 'jitEnabled';
-  return cvm.classification.status === 'notApplicable' ? 'notApplicable' : 'canBenefit';
+  const groups = {
+    unhealthy: 'canBenefit',
+    healthy: 'healthyNoJit',
+    notApplicable: 'notApplicable',
+  } as const;
+  return groups[cvm.classification.status];
 }
 
 /** Time left as the tree shows it (whole minutes; the status bar and panel show seconds). */
