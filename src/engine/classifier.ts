@@ -199,18 +199,18 @@ function azureAllowRules(views: readonly NicView[], ports: readonly number[]): A
   const found: AllowRules = { count: 0, first: [] };
   // Each `rule on NSG` name once (NICs may share an NSG): the few counted so far are compared directly.
   const nsgNames: string[] = [];
-  const rules: CompiledRule[] = [];
+  const ruleNames: string[] = [];
   for (const view of views) {
     for (const { nsg, compiled } of view.path) {
       for (const r of compiledAllowsCovering(compiled, ports)) {
         if (!targetsNic(r, view)) continue;
         let counted = false;
-        for (let k = 0; k < rules.length && !counted; k++) {
-          counted = rules[k] === r || (rules[k].name === r.name && nsgNames[k] === nsg.name);
+        for (let k = 0; k < ruleNames.length && !counted; k++) {
+          counted = ruleNames[k] === r.name && nsgNames[k] === nsg.name;
         }
         if (counted) continue;
         nsgNames.push(nsg.name);
-        rules.push(r);
+        ruleNames.push(r.name);
         if (found.count++ < 2) found.first.push({ nsg: nsg.name, rule: r.name });
       }
     }

@@ -208,10 +208,10 @@ class Simulator {
           );
         }
         // A new list, never an edit of the old one: the engine's NSG caches key on the list (azureEvaluator.ts).
-        const kept = nsg.securityRules.filter((x) => x.name !== r.name);
         const i = nsg.securityRules.findIndex((x) => x.name === r.name);
-        kept.splice(i >= 0 ? i : kept.length, 0, structuredClone(r));
-        nsg.securityRules = kept;
+        const put = structuredClone(r);
+        nsg.securityRules =
+          i >= 0 ? nsg.securityRules.map((x, k) => (k === i ? put : x)) : [...nsg.securityRules, put];
         return;
       }
       case 'azure.deleteRule': {
@@ -275,12 +275,13 @@ class Simulator {
         const g = this.group(op.groupId);
         const seen = new Set(g.rules.map(sgRuleKey));
         for (const r of op.rules) {
-          if (seen.has(sgRuleKey(r)))
+          const key = sgRuleKey(r);
+          if (seen.has(key))
             throw new SimulationError(
               'InvalidPermission.Duplicate',
               `the specified rule already exists in ${g.id}`,
             );
-          seen.add(sgRuleKey(r));
+          seen.add(key);
           if (r.tags) this.checkTags(r.tags);
         }
         if (g.rules.filter((r) => !r.isEgress).length + op.rules.length > AWS_INGRESS_RULES_MAX) {
