@@ -4,26 +4,24 @@
 // the local cloud's demo world (alice in the prod account, dev-alice in the dev account).
 import assert from 'node:assert/strict';
 import { AwsProvider } from '../../../src/cloud/aws/provider';
-import type { JitPolicy } from '../../../src/engine/model';
 import { GrantService } from '../../../src/grants/grantService';
 import { FixedIpSource } from '../../../src/grants/myIp';
+import { jitPolicy } from '../../unit/engine/builders';
 import { startLocalCloudBackend, type AwsBackend } from '../cloud/awsBackends';
 
 const HOUR = 3_600_000;
-
-function sshPolicy(vmId: string): JitPolicy {
-  return {
-    vmId,
-    ports: [{ port: 22, protocol: 'tcp', allowedSourcePrefixes: ['*'], maxDurationMs: 3 * HOUR }],
-    requireJustification: false,
-  };
-}
 
 describe('grants with two AWS profiles in two accounts (local cloud)', function () {
   this.timeout(120_000);
   let backend: AwsBackend;
   let provider: AwsProvider;
   let service: GrantService;
+  const grantService = () =>
+    new GrantService({
+      providers: [provider],
+      myIp: new FixedIpSource('198.51.100.7', 'test'),
+      settings: { sweepOnStart: false, sweepIntervalMs: 0, expiryTimers: 'mine' },
+    });
 
   before(async () => {
     backend = await startLocalCloudBackend();
@@ -33,11 +31,7 @@ describe('grants with two AWS profiles in two accounts (local cloud)', function 
       profiles: backend.adminProfiles,
       sharedFiles: backend.sharedFiles,
     });
-    service = new GrantService({
-      providers: [provider],
-      myIp: new FixedIpSource('198.51.100.7', 'test'),
-      settings: { sweepOnStart: false, sweepIntervalMs: 0, expiryTimers: 'mine' },
-    });
+    service = grantService();
   });
   after(async () => {
     service?.dispose();
@@ -56,7 +50,7 @@ describe('grants with two AWS profiles in two accounts (local cloud)', function 
     };
     const requesters: string[] = [];
     for (const vm of [byName('web-1'), byName('dev-box-1')]) {
-      await service.enable(vm.id, sshPolicy(vm.id));
+      await service.enable(vm.id, jitPolicy(vm.id, [22]));
       const { grant } = await service.request({
         vmId: vm.id,
         ports: [{ port: 22, protocol: 'tcp' }],
@@ -75,11 +69,7 @@ describe('grants with two AWS profiles in two accounts (local cloud)', function 
     assert.deepEqual([...requesters].sort(), [...identities].sort());
 
     // A service started later (an editor opened afterwards) finds both grants and times both as the user's.
-    const later = new GrantService({
-      providers: [provider],
-      myIp: new FixedIpSource('198.51.100.7', 'test'),
-      settings: { sweepOnStart: false, sweepIntervalMs: 0, expiryTimers: 'mine' },
-    });
+    const later = grantService();
     try {
       await later.start();
       assert.deepEqual(
